@@ -1,0 +1,81 @@
+"""Deploy the AgentMarket contracts with Ape and record where they landed.
+
+    ape run deploy                                        # in-process test chain
+    ape run deploy --network ethereum:local:node          # a local node (anvil)
+    ape run deploy --network ethereum:sepolia:node --account deployer
+
+The order, constructor arguments and links come from `agentmarket.wiring`,
+the same plan the Python client deploys with. The record (addresses,
+transaction hashes, block numbers) goes to `deployments/<ecosystem>-<network>.json`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from ape import accounts, chain, project
+from ape.api import AccountAPI
+from ape.cli import ConnectedProviderCommand
+
+from agentmarket.wiring import Deployed, deploy_protocol
+
+DEPLOYMENTS = Path(__file__).resolve().parent.parent / "deployments"
+
+
+class ApeDeployer:
+    """`agentmarket.wiring.Deployer` backed by Ape's project and an Ape account."""
+
+    def __init__(self, account: AccountAPI) -> None:
+        self.account = account
+
+    def deploy(self, name: str, args: list[Any]) -> Deployed:
+        instance = getattr(project, name).deploy(*args, sender=self.account)
+        receipt = instance.creation_metadata.receipt
+        return Deployed(
+            address=str(instance.address),
+            tx_hash=str(receipt.txn_hash),
+            block=int(receipt.block_number),
+        )
+
+    def call(self, name: str, address: str, function: str, args: list[Any]) -> str:
+        contract = getattr(project, name).at(address)
+        receipt = getattr(contract, function)(*args, sender=self.account)
+        return str(receipt.txn_hash)
+
+
+def pick_account(alias: str | None, is_local: bool) -> AccountAPI:
+    if alias:
+        if alias.startswith("TEST::"):
+            return accounts.test_accounts[int(alias.removeprefix("TEST::"))]
+        return accounts.load(alias)
+    if is_local:
+        return accounts.test_accounts[0]
+    raise click.UsageError("on a public network, name the deploying account: --account ALIAS")
+
+
+@click.command(cls=ConnectedProviderCommand)
+@click.option("--account", "alias", default=None, help="Ape account alias, or TEST::N locally.")
+@click.option("--governance", default=None, help="Governance address (default: the deployer).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEPLOYMENTS,
+    show_default=True,
+    help="Folder for the deployment record.",
+)
+def cli(ecosystem: Any, network: Any, alias: str | None, governance: str | None, out: Path) -> None:
+    """Deploy the protocol to the selected network and record it."""
+    account = pick_account(alias, network.is_local)
+    record = deploy_protocol(
+        ApeDeployer(account),
+        network=f"{ecosystem.name}-{network.name}",
+        chain_id=chain.chain_id,
+        deployer_address=str(account.address),
+        governance=governance or str(account.address),
+    )
+    path = record.save(out)
+    for name, deployed in record.contracts.items():
+        click.echo(f"{name:20s} {deployed.address}  block {deployed.block}  tx {deployed.tx_hash}")
+    click.echo(f"recorded in {path}")

@@ -1,0 +1,101 @@
+"""Compile the deployable contracts and write the artifacts clients read.
+
+    python -m agentmarket.build           # regenerate
+    python -m agentmarket.build --check   # exit 1 if anything is stale
+
+Writes, for every deployable `contracts/<Name>.vy`:
+- `interfaces/<Name>.json`: the ABI, what auditors and other clients read;
+- `src/agentmarket/artifacts/<Name>.json`: ABI and creation bytecode, shipped
+  inside the Python package.
+
+Needs the development install (Vyper 0.4.3 and snekmate); the run-time client
+only reads the JSON files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTRACTS = ROOT / "contracts"
+INTERFACES = ROOT / "interfaces"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+def deployable_sources() -> list[Path]:
+    """Every deployable contract: the `.vy` files directly under `contracts/`."""
+    return sorted(CONTRACTS.glob("*.vy"))
+
+
+def compile_contract(path: Path, experimental_codegen: bool = False) -> dict[str, Any]:
+    """Compile one contract; return its ABI and creation bytecode."""
+    import vyper
+    from vyper.cli.vyper_compile import compile_files
+    from vyper.compiler.settings import Settings
+
+    settings = Settings(experimental_codegen=experimental_codegen)
+    out = compile_files(
+        [str(path)],
+        ("abi", "bytecode"),
+        paths=[str(ROOT)],
+        settings=settings,
+    )
+    (result,) = out.values()
+    return {
+        "abi": result["abi"],
+        "bytecode": result["bytecode"],
+        "compiler": f"vyper-{vyper.__version__}",
+    }
+
+
+def render(data: Any) -> str:
+    return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+def expected_files() -> dict[Path, str]:
+    """The text every generated file should hold, freshly compiled."""
+    files: dict[Path, str] = {}
+    for src in deployable_sources():
+        compiled = compile_contract(src)
+        files[INTERFACES / f"{src.stem}.json"] = render(compiled["abi"])
+        files[ARTIFACTS / f"{src.stem}.json"] = render(compiled)
+    return files
+
+
+def stale_files() -> list[Path]:
+    """Generated files that differ from a fresh compile, or are missing or orphaned."""
+    expected = expected_files()
+    stale = [p for p, text in expected.items() if not p.exists() or p.read_text() != text]
+    for folder in (INTERFACES, ARTIFACTS):
+        stale += [p for p in folder.glob("*.json") if p not in expected]
+    return sorted(stale)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="report stale files, write nothing")
+    args = parser.parse_args(argv)
+    if args.check:
+        stale = stale_files()
+        for path in stale:
+            print(f"stale: {path.relative_to(ROOT)}")
+        return 1 if stale else 0
+    INTERFACES.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(exist_ok=True)
+    expected = expected_files()
+    for folder in (INTERFACES, ARTIFACTS):
+        for orphan in folder.glob("*.json"):
+            if orphan not in expected:
+                orphan.unlink()
+    for path, text in expected.items():
+        path.write_text(text)
+        print(f"wrote {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""Connections to a chain: a JSON-RPC URL, or the in-process eth-tester chain.
+
+Transactions are signed locally with the caller's key (no node-side accounts),
+sent, and awaited with a timeout; a revert surfaces as ContractRevertError
+carrying the contract's revert string.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, cast
+
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+from web3 import Web3
+from web3.contract.contract import ContractFunction
+from web3.exceptions import ContractLogicError, TimeExhausted
+from web3.types import TxParams, TxReceipt
+
+from agentmarket.errors import ContractRevertError, TransactionTimeoutError
+
+IN_PROCESS = "memory"
+DEFAULT_RECEIPT_TIMEOUT = 120.0
+
+
+def connect(url: str = IN_PROCESS) -> Web3:
+    """Connect to `url` (http(s):// or ws://), or start an in-process chain for "memory"."""
+    if url == IN_PROCESS:
+        from web3 import EthereumTesterProvider
+
+        return Web3(EthereumTesterProvider())
+    if url.startswith(("ws://", "wss://")):
+        raise ValueError("use an http(s) JSON-RPC URL; websockets are not supported by this client")
+    w3 = Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": 60}))
+    if not w3.is_connected():
+        raise ConnectionError(f"no JSON-RPC node answers at {url}")
+    return w3
+
+
+def funded_test_accounts(w3: Web3, count: int = 10) -> list[LocalAccount]:
+    """Keys of the accounts the in-process chain funds at genesis."""
+    backend = w3.provider.ethereum_tester.backend  # type: ignore[attr-defined]
+    keys = backend.account_keys[:count]
+    return [Account.from_key(k.to_bytes()) for k in keys]
+
+
+def revert_reason(exc: ContractLogicError) -> str:
+    """The revert string of a failed call, without web3's "execution reverted: " prefix."""
+    message = exc.message or str(exc)
+    for prefix in ("execution reverted: ", "execution reverted:"):
+        if message.startswith(prefix):
+            return message[len(prefix) :]
+    return message
+
+
+@dataclass
+class Signer:
+    """A local key that signs and sends transactions on one connection."""
+
+    w3: Web3
+    account: LocalAccount
+    receipt_timeout: float = DEFAULT_RECEIPT_TIMEOUT
+
+    @property
+    def address(self) -> str:
+        return str(self.account.address)
+
+    def send(self, tx: dict[str, Any]) -> TxReceipt:
+        """Fill, sign and send a transaction; wait for its receipt."""
+        tx.setdefault("from", self.address)
+        tx.setdefault("chainId", self.w3.eth.chain_id)
+        tx.setdefault("nonce", self.w3.eth.get_transaction_count(self.account.address, "pending"))
+        if "gas" not in tx:
+            try:
+                tx["gas"] = int(self.w3.eth.estimate_gas(tx) * 1.2) + 10_000  # type: ignore[arg-type]
+            except ContractLogicError as exc:
+                raise ContractRevertError(revert_reason(exc)) from exc
+        if "maxFeePerGas" not in tx and "gasPrice" not in tx:
+            base = self.w3.eth.get_block("latest").get("baseFeePerGas", 0)
+            tip = 10**9
+            tx["maxPriorityFeePerGas"] = tip
+            tx["maxFeePerGas"] = 2 * int(base) + tip
+        signed = self.account.sign_transaction(tx)
+        tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
+        try:
+            receipt = self.w3.eth.wait_for_transaction_receipt(
+                tx_hash, timeout=self.receipt_timeout
+            )
+        except TimeExhausted as exc:
+            raise TransactionTimeoutError(tx_hash.to_0x_hex(), self.receipt_timeout) from exc
+        if receipt["status"] != 1:
+            raise ContractRevertError(self._replay_reason(tx, receipt))
+        return receipt
+
+    def transact(self, fn: ContractFunction, value: int = 0) -> TxReceipt:
+        """Call a contract function in a transaction; revert strings become exceptions."""
+        try:
+            params = cast(TxParams, {"from": self.address, "value": value, "gas": 0})
+            tx = fn.build_transaction(params)
+        except ContractLogicError as exc:
+            raise ContractRevertError(revert_reason(exc)) from exc
+        del tx["gas"]
+        return self.send(dict(tx))
+
+    def _replay_reason(self, tx: dict[str, Any], receipt: TxReceipt) -> str:
+        call = {k: tx[k] for k in ("from", "to", "data", "value") if k in tx}
+        try:
+            self.w3.eth.call(call, receipt["blockNumber"] - 1)  # type: ignore[arg-type]
+        except ContractLogicError as exc:
+            return revert_reason(exc)
+        return "transaction reverted without a reason"

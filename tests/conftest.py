@@ -1,0 +1,115 @@
+"""Shared fixtures: contracts run on titanoboa (py-evm, Prague) in-process.
+
+Role-named accounts, factory fixtures that return functions (yearn style), and
+Hypothesis profiles. Each test module gets a fresh chain state through boa's
+anchor, so tests never see each other's writes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import boa
+import pytest
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTRACTS = ROOT / "contracts"
+MOCKS = Path(__file__).resolve().parent / "mocks"
+
+settings.register_profile(
+    "quick", max_examples=30, deadline=None, suppress_health_check=list(HealthCheck)
+)
+settings.register_profile(
+    "ci", max_examples=100, deadline=None, suppress_health_check=list(HealthCheck)
+)
+settings.register_profile(
+    "deep", max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck)
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def load(name: str, *args: Any, **kwargs: Any) -> Any:
+    """Deploy `contracts/<name>.vy` (or `tests/mocks/<name>.vy`) on boa."""
+    path = CONTRACTS / f"{name}.vy"
+    if not path.exists():
+        path = MOCKS / f"{name}.vy"
+    return boa.load(str(path), *args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _isolate() -> Iterator[None]:
+    """Every test starts from the module's deployed state and leaves no trace."""
+    with boa.env.anchor():
+        yield
+
+
+def _account(label: str) -> LocalAccount:
+    acct: LocalAccount = Account.from_key(
+        boa.eval(f"keccak256('{label}')")  # deterministic per role
+    )
+    boa.env.set_balance(acct.address, 10**21)
+    return acct
+
+
+@pytest.fixture(scope="session")
+def keyed() -> Callable[[str], LocalAccount]:
+    """Accounts with private keys (for EIP-712 signatures), named by role."""
+    return _account
+
+
+@pytest.fixture(scope="session")
+def deployer() -> str:
+    return str(_account("deployer").address)
+
+
+@pytest.fixture(scope="session")
+def governance() -> str:
+    return str(_account("governance").address)
+
+
+@pytest.fixture(scope="session")
+def guardian() -> str:
+    return str(_account("guardian").address)
+
+
+@pytest.fixture(scope="session")
+def principal() -> str:
+    return str(_account("principal").address)
+
+
+@pytest.fixture(scope="session")
+def other_principal() -> str:
+    return str(_account("other_principal").address)
+
+
+@pytest.fixture(scope="session")
+def operator() -> LocalAccount:
+    return _account("operator")
+
+
+@pytest.fixture(scope="session")
+def attacker() -> str:
+    return str(_account("attacker").address)
+
+
+@pytest.fixture(scope="module")
+def registry(deployer: str) -> Any:
+    with boa.env.prank(deployer):
+        return load("AgentRegistry")
+
+
+@pytest.fixture(scope="module")
+def register_agent(registry: Any) -> Callable[..., int]:
+    """`register_agent(owner, uri=...)` mints an agent and returns its id."""
+
+    def _register(owner: str, uri: str = "ipfs://agent") -> int:
+        with boa.env.prank(owner):
+            return int(registry.register(uri))
+
+    return _register

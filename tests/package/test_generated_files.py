@@ -1,0 +1,28 @@
+"""Generated files must match the code that produces them."""
+
+from __future__ import annotations
+
+import json
+
+from agentmarket import bench, build
+
+
+def test_abis_and_artifacts__match_a_fresh_compile() -> None:
+    assert build.stale_files() == [], "run ./dev build and commit the result"
+
+
+def test_every_deployable__has_an_abi_and_an_artifact() -> None:
+    names = {p.stem for p in build.deployable_sources()}
+    assert names == {p.stem for p in build.INTERFACES.glob("*.json")}
+    assert names == {p.stem for p in build.ARTIFACTS.glob("*.json")}
+
+
+def test_gas_json__matches_a_fresh_benchmark(measured_gas: dict[str, int]) -> None:
+    committed = json.loads(bench.DEFAULT_OUT.read_text())
+    assert committed == measured_gas, "run ./dev bench and commit benchmarks/gas.json"
+
+
+def test_readme_gas_table__is_rendered_from_gas_json() -> None:
+    committed = json.loads(bench.DEFAULT_OUT.read_text())
+    readme = (bench.ROOT / "README.md").read_text()
+    assert bench.render_table(committed) in readme, "run ./dev bench to refresh the README table"
