@@ -7,6 +7,7 @@ anchor, so tests never see each other's writes.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -34,12 +35,26 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-def load(name: str, *args: Any, **kwargs: Any) -> Any:
-    """Deploy `contracts/<name>.vy` (or `tests/mocks/<name>.vy`) on boa."""
+# Which Vyper code generator compiles the contracts under test: the default
+# one, or the experimental Venom pipeline (AGENTMARKET_CODEGEN=venom).
+CODEGEN = os.environ.get("AGENTMARKET_CODEGEN", "default")
+if CODEGEN not in ("default", "venom"):
+    raise ValueError(f"AGENTMARKET_CODEGEN must be 'default' or 'venom', not {CODEGEN!r}")
+COMPILER_ARGS = {"experimental_codegen": CODEGEN == "venom"}
+
+
+@functools.cache
+def deployer_of(name: str) -> Any:
+    """Compile `contracts/<name>.vy` (or `tests/mocks/<name>.vy`) once per session."""
     path = CONTRACTS / f"{name}.vy"
     if not path.exists():
         path = MOCKS / f"{name}.vy"
-    return boa.load(str(path), *args, **kwargs)
+    return boa.load_partial(str(path), compiler_args=COMPILER_ARGS)
+
+
+def load(name: str, *args: Any, **kwargs: Any) -> Any:
+    """Deploy `contracts/<name>.vy` (or `tests/mocks/<name>.vy`) on boa."""
+    return deployer_of(name).deploy(*args, **kwargs)
 
 
 @pytest.fixture(autouse=True)
