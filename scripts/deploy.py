@@ -19,7 +19,7 @@ from ape import accounts, chain, project
 from ape.api import AccountAPI
 from ape.cli import ConnectedProviderCommand
 
-from agentmarket.wiring import Deployed, deploy_protocol
+from agentmarket.wiring import Deployed, ProtocolParams, deploy_protocol
 
 DEPLOYMENTS = Path(__file__).resolve().parent.parent / "deployments"
 
@@ -59,21 +59,45 @@ def pick_account(alias: str | None, is_local: bool) -> AccountAPI:
 @click.option("--account", "alias", default=None, help="Ape account alias, or TEST::N locally.")
 @click.option("--governance", default=None, help="Governance address (default: the deployer).")
 @click.option(
+    "--arbiter",
+    "arbiters",
+    multiple=True,
+    help="Arbiter of the first ArbiterPanel (repeat; default locally: test accounts 1-3).",
+)
+@click.option("--quorum", type=int, default=None, help="Votes a ruling needs (default: majority).")
+@click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=DEPLOYMENTS,
     show_default=True,
     help="Folder for the deployment record.",
 )
-def cli(ecosystem: Any, network: Any, alias: str | None, governance: str | None, out: Path) -> None:
+def cli(
+    ecosystem: Any,
+    network: Any,
+    alias: str | None,
+    governance: str | None,
+    arbiters: tuple[str, ...],
+    quorum: int | None,
+    out: Path,
+) -> None:
     """Deploy the protocol to the selected network and record it."""
     account = pick_account(alias, network.is_local)
+    if not arbiters:
+        if not network.is_local and not str(network.name).startswith("custom"):
+            raise click.UsageError("on a public network, name the arbiters: --arbiter ADDR ...")
+        arbiters = tuple(str(a.address) for a in accounts.test_accounts[1:4])
+    params = ProtocolParams(
+        governance=governance or str(account.address),
+        arbiters=arbiters,
+        quorum=quorum or len(arbiters) // 2 + 1,
+    )
     record = deploy_protocol(
         ApeDeployer(account),
         network=f"{ecosystem.name}-{network.name}",
         chain_id=chain.chain_id,
         deployer_address=str(account.address),
-        governance=governance or str(account.address),
+        params=params,
     )
     path = record.save(out)
     for name, deployed in record.contracts.items():

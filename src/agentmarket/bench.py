@@ -23,7 +23,7 @@ from web3 import Web3
 
 from agentmarket.chain import Signer, connect, funded_test_accounts
 from agentmarket.registry import AgentRegistryClient
-from agentmarket.wiring import Deployment, Web3Deployer, deploy_protocol
+from agentmarket.wiring import Deployment, ProtocolParams, Web3Deployer, deploy_protocol
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / "benchmarks" / "gas.json"
@@ -50,12 +50,14 @@ class Bench:
     def __init__(self) -> None:
         self.w3: Web3 = connect()
         self.funder = Signer(self.w3, funded_test_accounts(self.w3, 1)[0])
+        accounts = funded_test_accounts(self.w3, 4)
+        params = ProtocolParams(
+            governance=self.funder.address,
+            arbiters=tuple(a.address for a in accounts[1:4]),
+            quorum=2,
+        )
         self.deployment: Deployment = deploy_protocol(
-            Web3Deployer(self.funder),
-            "bench",
-            self.w3.eth.chain_id,
-            self.funder.address,
-            self.funder.address,
+            Web3Deployer(self.funder), "bench", self.w3.eth.chain_id, self.funder.address, params
         )
         self.registry = AgentRegistryClient(self.w3, self.deployment.address("AgentRegistry"))
 

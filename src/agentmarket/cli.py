@@ -15,7 +15,7 @@ from rich.table import Table
 from agentmarket.chain import IN_PROCESS, Signer, connect, funded_test_accounts
 from agentmarket.errors import AgentMarketError
 from agentmarket.registry import AgentRegistryClient, SpendPolicy
-from agentmarket.wiring import Web3Deployer, deploy_protocol
+from agentmarket.wiring import ProtocolParams, Web3Deployer, deploy_protocol
 
 console = Console()
 
@@ -32,12 +32,14 @@ def demo(as_json: bool) -> None:
     """Deploy the protocol on an in-process chain and walk an agent through it."""
     started = time.monotonic()
     w3 = connect(IN_PROCESS)
-    accounts = funded_test_accounts(w3, 3)
+    accounts = funded_test_accounts(w3, 6)
     governance, principal = Signer(w3, accounts[0]), Signer(w3, accounts[1])
+    arbiters = tuple(a.address for a in accounts[3:6])
     operator_key = Account.create()
 
+    params = ProtocolParams(governance=governance.address, arbiters=arbiters, quorum=2)
     record = deploy_protocol(
-        Web3Deployer(governance), "demo", w3.eth.chain_id, governance.address, governance.address
+        Web3Deployer(governance), "demo", w3.eth.chain_id, governance.address, params
     )
 
     def say(message: str) -> None:
@@ -99,7 +101,18 @@ def demo(as_json: bool) -> None:
     show_default=True,
     help="Environment variable holding the deployer's private key.",
 )
-def deploy(rpc: str, network_name: str | None, out: Path, key_env: str) -> None:
+@click.option("--governance", default=None, help="Governance address (default: the deployer).")
+@click.option("--arbiter", "arbiters", multiple=True, help="Arbiter of the first panel (repeat).")
+@click.option("--quorum", type=int, default=None, help="Votes a ruling needs (default: majority).")
+def deploy(
+    rpc: str,
+    network_name: str | None,
+    out: Path,
+    key_env: str,
+    governance: str | None,
+    arbiters: tuple[str, ...],
+    quorum: int | None,
+) -> None:
     """Deploy the protocol with the package's artifacts and record it."""
     import os
 
@@ -112,9 +125,13 @@ def deploy(rpc: str, network_name: str | None, out: Path, key_env: str) -> None:
             raise click.UsageError(f"set {key_env} to the deployer's private key")
         signer = Signer(w3, Account.from_key(key))
     name = network_name or f"chain-{w3.eth.chain_id}"
-    record = deploy_protocol(
-        Web3Deployer(signer), name, w3.eth.chain_id, signer.address, signer.address
+    panel = arbiters or (signer.address,)
+    params = ProtocolParams(
+        governance=governance or signer.address,
+        arbiters=panel,
+        quorum=quorum or len(panel) // 2 + 1,
     )
+    record = deploy_protocol(Web3Deployer(signer), name, w3.eth.chain_id, signer.address, params)
     path = record.save(out)
     for contract, deployed in record.contracts.items():
         console.print(f"{contract:18s} {deployed.address}  block {deployed.block}")

@@ -67,44 +67,78 @@ class Deployer(Protocol):
     def call(self, name: str, address: str, function: str, args: list[Any]) -> str: ...
 
 
-Args = Callable[[dict[str, str], str], list[Any]]
+@dataclass(frozen=True)
+class ProtocolParams:
+    """Choices a deployer makes: who governs, and the first arbiter panel."""
+
+    governance: str
+    arbiters: tuple[str, ...]
+    quorum: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.quorum <= len(self.arbiters):
+            raise ValueError(f"quorum {self.quorum} must lie in 1..{len(self.arbiters)} arbiters")
+
+
+Addresses = dict[str, str]
+Args = Callable[[Addresses, ProtocolParams], list[Any]]
 
 
 @dataclass(frozen=True)
 class Step:
-    """Deploy `name` with `args(addresses, governance)`, then make `links`."""
+    """Deploy `name` with constructor `args(addresses so far, params)`."""
 
     name: str
     args: Args
-    links: tuple[tuple[str, str, Callable[[dict[str, str], str], list[Any]]], ...] = ()
 
 
-# Deployment order. A step whose contract is not compiled into the package yet
-# is skipped, together with any link that needs it.
-PLAN: tuple[Step, ...] = (Step("AgentRegistry", lambda a, g: []),)
+@dataclass(frozen=True)
+class Link:
+    """After every deployment, call `function(args)` on contract `target`."""
+
+    target: str
+    function: str
+    args: Args
+    needs: tuple[str, ...] = ()
+
+
+# Deployment order. Constructor arguments only reach backwards; links made
+# afterwards close the cycles. A step whose contract is not compiled into the
+# package is skipped, with any link that needs it.
+PLAN: tuple[Step, ...] = (
+    Step("AgentRegistry", lambda a, p: []),
+    Step("ArbiterPanel", lambda a, p: [list(p.arbiters), p.quorum]),
+)
+
+# Governance is handed over last, by two-step transfer: the deployer proposes,
+# the governance account accepts in a transaction of its own (skipped when the
+# deployer governs).
+LINKS: tuple[Link, ...] = (Link("ArbiterPanel", "transfer_ownership", lambda a, p: [p.governance]),)
 
 
 def deploy_protocol(
-    deployer: Deployer, network: str, chain_id: int, deployer_address: str, governance: str
+    deployer: Deployer, network: str, chain_id: int, deployer_address: str, params: ProtocolParams
 ) -> Deployment:
     """Deploy every compiled contract in order and link them; return the record."""
     available = set(artifact_names())
     record = Deployment(network=network, chain_id=chain_id, deployer=deployer_address)
-    addresses: dict[str, str] = {}
+    addresses: Addresses = {}
     for step in PLAN:
         if step.name not in available:
             continue
-        deployed = deployer.deploy(step.name, step.args(addresses, governance))
+        deployed = deployer.deploy(step.name, step.args(addresses, params))
         record.contracts[step.name] = deployed
         addresses[step.name] = deployed.address
-    for step in PLAN:
-        for target, function, link_args in step.links:
-            if step.name not in addresses or target not in addresses:
-                continue
-            tx_hash = deployer.call(
-                target, addresses[target], function, link_args(addresses, governance)
-            )
-            record.links.append({"contract": target, "function": function, "tx_hash": tx_hash})
+    for link in LINKS:
+        if any(name not in addresses for name in (link.target, *link.needs)):
+            continue
+        if link.function == "transfer_ownership" and params.governance == deployer_address:
+            continue
+        args = link.args(addresses, params)
+        tx_hash = deployer.call(link.target, addresses[link.target], link.function, args)
+        record.links.append(
+            {"contract": link.target, "function": link.function, "tx_hash": tx_hash}
+        )
     return record
 
 

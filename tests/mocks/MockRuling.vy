@@ -1,0 +1,34 @@
+# pragma version ~=0.4.3
+"""
+@title Test harness for `contracts/modules/ruling.vy`
+@license MIT
+@notice Exposes the ruling module's constants and decoder so the tests can
+        check the scale the escrow will use.
+"""
+
+from ...contracts.modules import ruling
+
+
+@pure
+@external
+def provider_share(amount: uint256, r: uint256) -> uint256:
+    return ruling.provider_share(amount, r)
+
+
+@pure
+@external
+def is_split(r: uint256) -> bool:
+    return ruling.is_split(r)
+
+
+@pure
+@external
+def constants() -> (uint256, uint256, uint256, uint256, uint256, uint256):
+    return (
+        ruling.CHOICES,
+        ruling.REFUSED,
+        ruling.CLIENT_WINS,
+        ruling.PROVIDER_WINS,
+        ruling.SPLIT_BASE,
+        ruling.PERCENT,
+    )
