@@ -1,5 +1,4 @@
 # pragma version ~=0.4.3
-# pragma nonreentrancy on
 """
 @title AgentRegistry: one ERC-721 identity per agent, ERC-8004 compatible
 @custom:contract-name AgentRegistry
@@ -25,12 +24,17 @@
         The ERC-721 part is written here rather than taken from snekmate
         because snekmate's is enumerable, which costs about 72k gas more per
         registration; EIP-712 and ECDSA are snekmate's.
-@custom:security No admin, no pause, no upgrade: nobody but an agent's owner
+@custom:security No admin, no pause, no upgrade, no value held: nobody but an agent's owner
         (or an address the owner approved under ERC-721) can change the
         agent's URI, metadata, operator, freeze switch or caps. The freeze
         switch is the principal's kill switch: the escrow refuses new
         obligations for a frozen agent and refuses its operator everything
-        but the exits of open jobs.
+        but the exits of open jobs. The registry makes two kinds of external
+        call: `onERC721Received` on a receiving contract, after every state
+        change of the transfer (checks-effects-interactions), and the
+        ERC-1271 `isValidSignature` static call; it holds no funds, so no
+        reentrancy lock is needed, and none is taken, so a receiver may read
+        the registry (`ownerOf`) inside its callback.
 """
 
 from ethereum.ercs import IERC165
@@ -46,7 +50,7 @@ from snekmate.utils.interfaces import IERC5267
 implements: IERC5267
 
 from snekmate.utils import eip712_domain_separator as eip712
-from snekmate.utils import signature_checker
+from snekmate.utils import ecdsa
 
 initializes: eip712
 
@@ -82,6 +86,18 @@ URI_LEN_MASK: constant(uint256) = ((1 << 16) - 1) << 160
 FROZEN_BIT: constant(uint256) = 1 << 176
 WALLET_IS_OWNER_BIT: constant(uint256) = 1 << 177
 
+# @dev Bit layout of `_wallet[agent_id]`, the operator word:
+#      bits   0..159  the operator wallet, when set explicitly
+#      bit  160       a copy of the agent's frozen bit, kept in step by
+#                     `freeze`/`unfreeze`/`setAgentWallet`, so an operator's
+#                     authority is answered by this one word
+WALLET_FROZEN_BIT: constant(uint256) = 1 << 160
+
+# @dev Roles `authorize` answers.
+ROLE_NONE: constant(uint8) = 0
+ROLE_PRINCIPAL: constant(uint8) = 1
+ROLE_OPERATOR: constant(uint8) = 2
+
 # @dev Bit layout of `_policy[agent_id][token]`:
 #      bits   0..111  per-job cap      bits 112..223  per-period cap
 #      bits 224..255  period in seconds
@@ -103,6 +119,11 @@ _SUPPORTED_INTERFACES: constant(bytes4[4]) = [
 
 # @dev Selector that `onERC721Received` must return.
 ERC721_RECEIVED: constant(bytes4) = 0x150B7A02
+# @dev Value an ERC-1271 wallet returns for a valid signature.
+ERC1271_MAGIC: constant(bytes4) = 0x1626BA7E
+# @dev Longest wallet proof: room for a Safe's or a passkey wallet's ERC-1271
+# signature; an EOA's is 64 or 65 bytes.
+MAX_SIGNATURE: constant(uint256) = 1024
 
 
 # @dev One `register` metadata entry (ERC-8004 `MetadataEntry`).
@@ -119,8 +140,9 @@ symbol: public(constant(String[5])) = "AGENT"
 _agents: HashMap[uint256, uint256]
 # @dev Per agent: the agent URI in 32-byte words, word i at index i.
 _uri_words: HashMap[uint256, bytes32[32]]
-# @dev Per agent: the operator wallet when not the registering owner.
-_wallet: HashMap[uint256, address]
+# @dev Per agent: the operator word (layout above), zero when no wallet is set
+# explicitly.
+_wallet: HashMap[uint256, uint256]
 # @dev Per agent: metadata values by keccak256 of the key.
 _metadata: HashMap[uint256, HashMap[bytes32, Bytes[MAX_VALUE]]]
 # @dev Per agent and payment token: the operator's caps (layout above).
@@ -422,7 +444,9 @@ def getAgentWallet(agentId: uint256) -> address:
 
 
 @external
-def setAgentWallet(agentId: uint256, newWallet: address, deadline: uint256, signature: Bytes[65]):
+def setAgentWallet(
+    agentId: uint256, newWallet: address, deadline: uint256, signature: Bytes[MAX_SIGNATURE]
+):
     """
     @notice Make `newWallet` the agent's operator, proven by the wallet's own
             EIP-712 `AgentWalletSet` signature.
@@ -436,7 +460,8 @@ def setAgentWallet(agentId: uint256, newWallet: address, deadline: uint256, sign
     @param newWallet The operator wallet.
     @param deadline Unix time before which the proof is valid; at most five
            minutes ahead.
-    @param signature The wallet's signature (65 bytes, or 64 per EIP-2098).
+    @param signature The wallet's signature: 65 bytes, or 64 per EIP-2098,
+           from an account; up to 1,024 bytes from an ERC-1271 wallet.
     """
     assert newWallet != empty(address), "registry: zero wallet"
     assert block.timestamp < deadline, "registry: signature expired"
@@ -448,12 +473,23 @@ def setAgentWallet(agentId: uint256, newWallet: address, deadline: uint256, sign
         abi_encode(AGENT_WALLET_SET_TYPEHASH, agentId, newWallet, owner, deadline)
     )
     digest: bytes32 = eip712._hash_typed_data_v4(struct_hash)
-    assert signature_checker._is_valid_signature_now(newWallet, digest, signature), (
+    assert self._is_valid_signature(newWallet, digest, signature), (
         "registry: invalid wallet signature"
     )
 
-    self._agents[agentId] = packed & ~WALLET_IS_OWNER_BIT
-    self._wallet[agentId] = newWallet
+    if newWallet == owner:
+        # The owner as its own operator is the registration default: kept
+        # as the flag, so an explicit operator word never names the owner
+        # and `authorize` never mistakes the principal for an operator.
+        self._agents[agentId] = packed | WALLET_IS_OWNER_BIT
+        if self._wallet[agentId] != 0:
+            self._wallet[agentId] = 0
+    else:
+        self._agents[agentId] = packed & ~WALLET_IS_OWNER_BIT
+        word: uint256 = convert(newWallet, uint256)
+        if packed & FROZEN_BIT != 0:
+            word |= WALLET_FROZEN_BIT
+        self._wallet[agentId] = word
     log MetadataSet(
         agentId=agentId,
         indexedMetadataKey="agentWallet",
@@ -501,6 +537,9 @@ def freeze(agent_id: uint256):
     packed: uint256 = self._check_manager(agent_id)
     if packed & FROZEN_BIT == 0:
         self._agents[agent_id] = packed | FROZEN_BIT
+        word: uint256 = self._wallet[agent_id]
+        if word != 0:
+            self._wallet[agent_id] = word | WALLET_FROZEN_BIT
         log IAgentRegistry.Frozen(agent_id=agent_id, by=msg.sender)
 
 
@@ -515,6 +554,9 @@ def unfreeze(agent_id: uint256):
     packed: uint256 = self._check_manager(agent_id)
     if packed & FROZEN_BIT != 0:
         self._agents[agent_id] = packed & ~FROZEN_BIT
+        word: uint256 = self._wallet[agent_id]
+        if word != 0:
+            self._wallet[agent_id] = word & ~WALLET_FROZEN_BIT
         log IAgentRegistry.Unfrozen(agent_id=agent_id, by=msg.sender)
 
 
@@ -588,6 +630,67 @@ def agent_status(agent_id: uint256) -> IAgentRegistry.AgentStatus:
 
 @view
 @external
+def authorize(agent_id: uint256, caller: address) -> IAgentRegistry.Authority:
+    """
+    @notice Whether `caller` may act for the agent, and as what: its
+            principal (role 1) or its operator (role 2); role 0 otherwise.
+    @dev One storage read recognises an explicitly set operator (the word
+         that holds it carries a copy of the frozen bit); the principal,
+         and an owner acting as its own default operator, take two. Agents
+         act far more often than their principals, so the operator goes
+         first. Never reverts; an unknown id gives role 0.
+    @param agent_id The agent id.
+    @param caller The address acting.
+    @return The caller's role and the agent's freeze flag.
+    """
+    return self._authorize(agent_id, caller)
+
+
+@view
+@external
+def hire_check(
+    client_id: uint256, caller: address, provider_id: uint256, token: address
+) -> IAgentRegistry.HireCheck:
+    """
+    @notice The registry reads of one hire, in one call: the caller's
+            authority for the client, both principals, the provider's freeze
+            flag, and the client's operator caps in `token` (read only when
+            the caller acts as the client's operator).
+    @dev Never reverts; unknown ids give empty principals.
+    @param client_id The hiring agent.
+    @param caller The address hiring for it.
+    @param provider_id The hired agent.
+    @param token The payment token.
+    @return The combined check.
+    """
+    client: uint256 = self._agents[client_id]
+    provider: uint256 = self._agents[provider_id]
+    client_principal: address = convert(client & OWNER_MASK, address)
+    role: uint8 = ROLE_NONE
+    if caller == client_principal and caller != empty(address):
+        role = ROLE_PRINCIPAL
+    elif self._is_operator_word(self._wallet[client_id], caller):
+        role = ROLE_OPERATOR
+    check: IAgentRegistry.HireCheck = IAgentRegistry.HireCheck(
+        client_role=role,
+        client_frozen=client & FROZEN_BIT != 0,
+        client_principal=client_principal,
+        provider_principal=convert(provider & OWNER_MASK, address),
+        provider_frozen=provider & FROZEN_BIT != 0,
+        per_job_cap=0,
+        period_cap=0,
+        period=0,
+    )
+    if role == ROLE_OPERATOR:
+        policy: uint256 = self._policy[client_id][token]
+        check.per_job_cap = self._cap_from_storage(policy & CAP_UNLIMITED)
+        check.period_cap = self._cap_from_storage((policy >> CAP_BITS) & CAP_UNLIMITED)
+        check.period = policy >> PERIOD_SHIFT
+    return check
+
+
+@view
+@external
 def total_registered() -> uint256:
     """
     @notice How many agents were ever registered (ids 1 to this number).
@@ -612,7 +715,27 @@ def _owner_of(agent_id: uint256) -> address:
 def _operator(agent_id: uint256, packed: uint256) -> address:
     if packed & WALLET_IS_OWNER_BIT != 0:
         return convert(packed & OWNER_MASK, address)
-    return self._wallet[agent_id]
+    return convert(self._wallet[agent_id] & OWNER_MASK, address)
+
+
+@view
+@internal
+def _authorize(agent_id: uint256, caller: address) -> IAgentRegistry.Authority:
+    if caller == empty(address):
+        return IAgentRegistry.Authority(role=ROLE_NONE, frozen=False)
+    word: uint256 = self._wallet[agent_id]
+    if self._is_operator_word(word, caller):
+        return IAgentRegistry.Authority(role=ROLE_OPERATOR, frozen=word & WALLET_FROZEN_BIT != 0)
+    packed: uint256 = self._agents[agent_id]
+    if convert(packed & OWNER_MASK, address) == caller:
+        return IAgentRegistry.Authority(role=ROLE_PRINCIPAL, frozen=packed & FROZEN_BIT != 0)
+    return IAgentRegistry.Authority(role=ROLE_NONE, frozen=packed & FROZEN_BIT != 0)
+
+
+@pure
+@internal
+def _is_operator_word(word: uint256, caller: address) -> bool:
+    return word != 0 and convert(word & OWNER_MASK, address) == caller
 
 
 @view
@@ -662,8 +785,8 @@ def _transfer(sender: address, receiver: address, agent_id: uint256):
 @internal
 def _clear_wallet(agent_id: uint256, packed: uint256):
     self._agents[agent_id] = packed & ~WALLET_IS_OWNER_BIT
-    if self._wallet[agent_id] != empty(address):
-        self._wallet[agent_id] = empty(address)
+    if self._wallet[agent_id] != 0:
+        self._wallet[agent_id] = 0
     log MetadataSet(
         agentId=agent_id, indexedMetadataKey="agentWallet", metadataKey="agentWallet", metadataValue=b""
     )
@@ -687,8 +810,52 @@ def _check_receiver(sender: address, receiver: address, agent_id: uint256, data:
         max_outsize=32,
         revert_on_failure=False,
     )
+    # The whole word must be the selector, left-aligned and zero-padded: a
+    # contract that echoes its calldata back does not accept by accident.
     assert success and len(response) == 32, "registry: receiver rejected token"
-    assert convert(slice(response, 0, 4), bytes4) == ERC721_RECEIVED, "registry: receiver rejected token"
+    assert convert(response, bytes32) == convert(ERC721_RECEIVED, bytes32), (
+        "registry: receiver rejected token"
+    )
+
+
+@view
+@internal
+def _is_valid_signature(signer: address, digest: bytes32, signature: Bytes[MAX_SIGNATURE]) -> bool:
+    """
+    @dev A contract signer answers by ERC-1271 with the whole signature; an
+         account's 64- or 65-byte ECDSA signature is recovered with snekmate,
+         which refuses a high `s` and a zero signer.
+    """
+    if signer.is_contract:
+        success: bool = False
+        response: Bytes[32] = b""
+        success, response = raw_call(
+            signer,
+            abi_encode(digest, signature, method_id=method_id("isValidSignature(bytes32,bytes)")),
+            max_outsize=32,
+            is_static_call=True,
+            revert_on_failure=False,
+        )
+        # The whole word, as snekmate and OpenZeppelin compare it: the magic
+        # value is also the selector, so a contract echoing its calldata back
+        # must not pass.
+        return (
+            success
+            and len(response) == 32
+            and convert(response, bytes32) == convert(ERC1271_MAGIC, bytes32)
+        )
+    sig_length: uint256 = len(signature)
+    r: uint256 = 0
+    if sig_length == 65:
+        r = extract32(signature, 0, output_type=uint256)
+        s: uint256 = extract32(signature, 32, output_type=uint256)
+        v: uint256 = convert(slice(signature, 64, 1), uint256)
+        return ecdsa._try_recover_vrs(digest, v, r, s) == signer
+    if sig_length == 64:
+        r = extract32(signature, 0, output_type=uint256)
+        vs: uint256 = extract32(signature, 32, output_type=uint256)
+        return ecdsa._try_recover_r_vs(digest, r, vs) == signer
+    return False
 
 
 @internal

@@ -1,0 +1,1 @@
+"""AgentRegistry tests."""
