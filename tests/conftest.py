@@ -57,6 +57,15 @@ def load(name: str, *args: Any, **kwargs: Any) -> Any:
     return deployer_of(name).deploy(*args, **kwargs)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _forget_storage_traces() -> None:
+    """Each module deploys afresh, and boa reuses addresses across modules; its
+    record of which storage slots an address wrote (used only to print
+    contract state in failure reports) would mix two contracts and crash the
+    report. Start every module with no record."""
+    boa.env.sstore_trace.clear()
+
+
 @pytest.fixture(autouse=True)
 def _isolate() -> Iterator[None]:
     """Every test starts from the module's deployed state and leaves no trace."""

@@ -1,0 +1,1335 @@
+# pragma version ~=0.4.3
+"""
+@title AgentMarket job escrow
+@license MIT
+@notice Holds the money of AgentMarket jobs. An internal ledger keeps each
+        agent's free balance per token (deposit by anyone, withdrawal by the
+        agent's principal only). A job locks its price from the client's free
+        balance and pays out on settlement into ledger balances; nothing is
+        ever pushed to a party, so no failing receiver can block anyone.
+
+        Job life (this contract's part): Requested -> accept -> Accepted;
+        Requested -> decline / cancel / reclaim (after the accept deadline) ->
+        Refunded; Accepted -> deliver -> Delivered; Accepted -> reclaim (after
+        the delivery deadline) -> Refunded; Delivered -> complete (client,
+        before the review deadline) or finalize (anyone, from the review
+        deadline on) -> Completed. A hire with the provider's signed EIP-712
+        offer starts Accepted. A deadline has passed when
+        `block.timestamp >= deadline`.
+
+        Disputes (IDisputeHost): the DisputeResolver fixed at deployment runs
+        the procedure and calls `open_dispute` (Delivered -> Disputed, the
+        client's bond taken), `take_answer_bond` (the provider's bond) and
+        `settle_dispute` (Disputed -> Resolved, everything paid out at once).
+        The escrow keeps every unit of money.
+
+        Storage of a job: up to three words keyed by the job id, which itself
+        encodes the parties: `job_id = (created_at << 136) | (ordinal << 128)
+        | (client_id << 64) | provider_id`, the ordinal telling apart the
+        jobs of one pair created in one block.
+        Word A (`_job_a`, uint256, bit 0 = least significant):
+          0-127   amount: the locked price; the final price from delivery on;
+                  once Completed or Resolved, what the provider received
+                  (net of the fee), which weighs its ratings
+          128-135 status
+          136-175 current deadline: the accept deadline while Requested,
+                  the delivery deadline while Accepted; from delivery on the
+                  delivery time, to which the job's config review window is
+                  added to get the review deadline (this saves deliver a
+                  config read; the `job` view returns the review deadline)
+          176-207 delivery time in seconds
+          208-231 config id (the immutable config version the job uses)
+          232-247 token index (allowlist)
+          248-255 flags: bit 0 no reputation, bit 1 client rated,
+                  bit 2 provider rated
+        Word B (`_job_b`, bytes32): the terms hash at creation, overwritten by
+        the result hash at delivery (both hashes are also in the events).
+        Word C (`_job_c`, written only by a dispute): client bond (bits
+        0-127) | provider bond (bits 128-255).
+@custom:security Governance (two-step ownership) appends config versions (fee
+        under the hard cap MAX_FEE_BPS, bond share under MAX_BOND_BPS, windows
+        within bounds, fee recipient, arbitrator), manages the token allowlist
+        and sets the guardian; it cannot touch a ledger balance or a job. The
+        guardian pauses entries only (hire, hire_with_offer, deposit); every
+        exit (accept, decline, cancel, deliver, complete, finalize, reclaim,
+        withdraw, claim_fees) and every dispute step keeps working while
+        paused. Functions that call a token (untrusted) or write reputation
+        hold the compiler's reentrancy lock; the others only read the trusted
+        registry and listings through `staticcall`, which cannot reenter with
+        a state change, and need none. Checks-effects-interactions everywhere.
+"""
+
+from ethereum.ercs import IERC20
+
+from .interfaces import IAgentRegistry
+from .interfaces import IServiceListings
+from .interfaces import IReputationHook
+from .interfaces import IRatingGate
+from .interfaces import IDisputeHost
+from .interfaces import IJobEscrow
+
+implements: IRatingGate
+implements: IDisputeHost
+
+from snekmate.auth import ownable
+from snekmate.auth import ownable_2step
+from snekmate.utils import ecdsa
+from snekmate.utils import eip712_domain_separator
+
+initializes: ownable
+initializes: ownable_2step[ownable := ownable]
+initializes: eip712_domain_separator
+
+exports: (
+    ownable_2step.owner,
+    ownable_2step.pending_owner,
+    ownable_2step.transfer_ownership,
+    ownable_2step.accept_ownership,
+    eip712_domain_separator.eip712Domain,
+)
+
+
+# @dev Status codes (stable; 7 is reserved for evaluator rejections).
+STATUS_NONE: constant(uint8) = 0
+STATUS_REQUESTED: constant(uint8) = 1
+STATUS_ACCEPTED: constant(uint8) = 2
+STATUS_DELIVERED: constant(uint8) = 3
+STATUS_COMPLETED: constant(uint8) = 4
+STATUS_REFUNDED: constant(uint8) = 5
+STATUS_DISPUTED: constant(uint8) = 6
+STATUS_REJECTED: constant(uint8) = 7
+STATUS_RESOLVED: constant(uint8) = 8
+
+# @dev Roles answered by `IAgentRegistry.authorize`.
+ROLE_NONE: constant(uint8) = 0
+ROLE_PRINCIPAL: constant(uint8) = 1
+ROLE_OPERATOR: constant(uint8) = 2
+
+# @dev Job flag bits.
+FLAG_NO_REPUTATION: constant(uint256) = 1
+FLAG_CLIENT_RATED: constant(uint256) = 2
+FLAG_PROVIDER_RATED: constant(uint256) = 4
+
+# @dev Reputation outcomes (see IReputationHook); a dispute ends with one of
+# DISPUTE_CLIENT (4) to REJECTED (8).
+OUTCOME_COMPLETED: constant(uint8) = 1
+OUTCOME_REFUNDED_LATE: constant(uint8) = 2
+OUTCOME_DECLINED: constant(uint8) = 3
+OUTCOME_DISPUTE_FIRST: constant(uint8) = 4
+OUTCOME_DISPUTE_LAST: constant(uint8) = 8
+
+# @dev JobRefunded reasons.
+REFUND_DECLINED: constant(uint8) = 1
+REFUND_CANCELLED: constant(uint8) = 2
+REFUND_RECLAIMED: constant(uint8) = 3
+
+# @dev Hard cap on the fee (10 %) and on the bond's share of the amount (50 %).
+MAX_FEE_BPS: constant(uint256) = 1_000
+MAX_BOND_BPS: constant(uint256) = 5_000
+BPS: constant(uint256) = 10_000
+
+# @dev Bounds governance must respect for every window of a config.
+MIN_WINDOW: constant(uint256) = 3_600
+MAX_WINDOW: constant(uint256) = 90 * 86_400
+
+# @dev Longest delivery time a job may carry (one year).
+MAX_DELIVERY_TIME: constant(uint256) = 365 * 86_400
+
+# @dev Largest token weight (96 bits; 18-decimal fixed point).
+MAX_WEIGHT: constant(uint256) = 2**96 - 1
+WEIGHT_UNIT: constant(uint256) = 10**18
+
+# @dev Word A bit layout.
+A_STATUS_SHIFT: constant(uint256) = 128
+A_DEADLINE_SHIFT: constant(uint256) = 136
+A_DELIVERY_SHIFT: constant(uint256) = 176
+A_CONFIG_SHIFT: constant(uint256) = 208
+A_TOKEN_SHIFT: constant(uint256) = 232
+A_FLAGS_SHIFT: constant(uint256) = 248
+
+# @dev Config word bit layout: fee bps | accept window | review window |
+# fee recipient. Dispute word: bond bps | response window | arbitration
+# window | arbitrator (same shifts).
+C_ACCEPT_SHIFT: constant(uint256) = 16
+C_REVIEW_SHIFT: constant(uint256) = 48
+C_ADDRESS_SHIFT: constant(uint256) = 80
+
+# @dev Job id layout: provider id (bits 0-63) | client id (64-127) | ordinal
+# in its block for this pair (128-135) | creation time (136-255).
+ID_TIME_SHIFT: constant(uint256) = 136
+
+# @dev `_head` bit layout: 64 bits unused | current config id | current
+# config's accept window | paused bit (one slot a hire reads anyway).
+H_CONFIG_SHIFT: constant(uint256) = 64
+H_ACCEPT_SHIFT: constant(uint256) = 88
+H_PAUSED: constant(uint256) = 1 << 120
+
+# @dev Token key bit layout: index | allowed bit.
+K_ALLOWED: constant(uint256) = 1 << 16
+
+MASK_8: constant(uint256) = 2**8 - 1
+MASK_16: constant(uint256) = 2**16 - 1
+MASK_24: constant(uint256) = 2**24 - 1
+MASK_32: constant(uint256) = 2**32 - 1
+MASK_40: constant(uint256) = 2**40 - 1
+MASK_64: constant(uint256) = 2**64 - 1
+MASK_128: constant(uint256) = 2**128 - 1
+MASK_160: constant(uint256) = 2**160 - 1
+
+# @dev EIP-712 type hash of `Offer`.
+OFFER_TYPEHASH: constant(bytes32) = keccak256(
+    "Offer(uint256 provider_id,uint256 client_id,address token,uint256 price,uint256 delivery_time,bytes32 terms_hash,uint256 nonce,uint256 expiry)"
+)
+
+
+# @dev The identity registry.
+REGISTRY: public(immutable(IAgentRegistry))
+
+# @dev The service listings.
+LISTINGS: public(immutable(IServiceListings))
+
+# @dev The reputation registry (it fixes this escrow as its ESCROW; the
+# deployer predicts this contract's address to build it first).
+REPUTATION: public(immutable(IReputationHook))
+
+# @dev The dispute resolver: the only caller of the IDisputeHost functions.
+RESOLVER: public(immutable(address))
+
+
+# @dev Guardian: may pause and unpause the entry points.
+guardian: public(address)
+
+# @dev Current config id | current accept window | paused (layout above).
+_head: uint256
+
+# @dev Config versions (packed words, see layout above), by id from 1.
+_configs: HashMap[uint256, uint256]
+
+# @dev Dispute terms of each config version (read only at dispute time).
+_dispute_terms: HashMap[uint256, uint256]
+
+# @dev Bond floor of each config version (read only at dispute time).
+_bond_floor: HashMap[uint256, uint256]
+
+# @dev Per token address: index (bits 0-15) | allowed (bit 16).
+_token_key: HashMap[address, uint256]
+
+# @dev Per token index: address (bits 0-159) | weight (bits 160-255).
+_token_slot: HashMap[uint256, uint256]
+
+# @dev Number of tokens ever listed (indices run from 1).
+token_count: public(uint256)
+
+# @dev Free ledger balance per agent and token.
+_balances: HashMap[uint256, HashMap[address, uint256]]
+
+# @dev Fees (and forfeited bonds) owed per recipient and token, pulled with
+# `claim_fees`.
+fees_owed: public(HashMap[address, HashMap[address, uint256]])
+
+# @dev Operator spending per agent and token: window start (bits 0-63) |
+# committed in the window (bits 64-255).
+_spend: HashMap[uint256, HashMap[address, uint256]]
+
+# @dev Used or cancelled offer nonces per provider: word `nonce >> 8`,
+# bit `nonce & 255`.
+_nonce_bitmap: HashMap[uint256, HashMap[uint256, uint256]]
+
+# @dev Job word A (see the header for the bit layout).
+_job_a: HashMap[uint256, uint256]
+
+# @dev Job word B: terms hash, then result hash.
+_job_b: HashMap[uint256, bytes32]
+
+# @dev Job word C: bonds posted in its dispute (client | provider << 128).
+_job_c: HashMap[uint256, uint256]
+
+
+@deploy
+def __init__(
+    registry: IAgentRegistry,
+    listings: IServiceListings,
+    reputation: IReputationHook,
+    resolver: address,
+    guardian: address,
+    config: IJobEscrow.Config,
+):
+    """
+    @notice Deploy the escrow with its first config version.
+    @param registry The AgentRegistry.
+    @param listings The ServiceListings.
+    @param reputation The ReputationRegistry (deployed first, at an address
+           built for this escrow's predicted address).
+    @param resolver The DisputeResolver.
+    @param guardian The initial guardian (may be empty).
+    @param config Config version 1 (see `add_config`).
+    """
+    assert reputation.address != empty(address) and resolver != empty(address), "escrow: empty link"
+    ownable.__init__()
+    ownable_2step.__init__()
+    eip712_domain_separator.__init__("AgentMarket JobEscrow", "1")
+    REGISTRY = registry
+    LISTINGS = listings
+    REPUTATION = reputation
+    RESOLVER = resolver
+    self.guardian = guardian
+    log IJobEscrow.GuardianSet(guardian=guardian)
+    self._add_config(config)
+
+
+# ---------------------------------------------------------------- governance
+
+
+@external
+def add_config(config: IJobEscrow.Config) -> uint256:
+    """
+    @notice Append a config version; jobs created from now on use it, open
+            jobs keep theirs.
+    @param config Fee (at most MAX_FEE_BPS) and its recipient (required);
+           accept, review, response and arbitration windows (each within
+           [MIN_WINDOW, MAX_WINDOW]); dispute bond = max(bond_floor,
+           amount * bond_bps / 10_000) with bond_bps at most MAX_BOND_BPS and
+           1 <= bond_floor < 2**127; the arbitrator of new jobs' disputes.
+    @return The new config id.
+    """
+    ownable._check_owner()
+    return self._add_config(config)
+
+
+@external
+def set_token(token: address, allowed: bool, weight: uint256):
+    """
+    @notice List, re-weight or delist a payment token. Delisting stops new
+            deposits and jobs in it; withdrawals and open jobs are untouched.
+    @param token The token contract.
+    @param allowed Whether new deposits and jobs may use it.
+    @param weight Reputation weight, 18-decimal fixed point, below 2**96:
+           weighted value = amount * weight // 10**18.
+    """
+    ownable._check_owner()
+    assert token.is_contract, "escrow: not a contract"
+    assert weight <= MAX_WEIGHT, "escrow: weight too large"
+    index: uint256 = self._token_key[token] & MASK_16
+    if index == 0:
+        index = self.token_count + 1
+        assert index <= MASK_16, "escrow: too many tokens"
+        self.token_count = index
+    key: uint256 = index
+    if allowed:
+        key |= K_ALLOWED
+    self._token_key[token] = key
+    self._token_slot[index] = convert(convert(token, uint160), uint256) | (weight << 160)
+    log IJobEscrow.TokenSet(token=token, index=index, allowed=allowed, weight=weight)
+
+
+@external
+def set_guardian(guardian: address):
+    """
+    @notice Set the guardian (governance only).
+    @param guardian The new guardian; empty disables the role.
+    """
+    ownable._check_owner()
+    self.guardian = guardian
+    log IJobEscrow.GuardianSet(guardian=guardian)
+
+
+@external
+def pause():
+    """
+    @notice Stop the entries: hire, hire_with_offer, deposit (guardian or
+            governance). Exits and disputes keep working.
+    """
+    self._set_paused(True)
+    log IJobEscrow.Paused(account=msg.sender)
+
+
+@external
+def unpause():
+    """
+    @notice Lift the pause (guardian or governance).
+    """
+    self._set_paused(False)
+    log IJobEscrow.Unpaused(account=msg.sender)
+
+
+# -------------------------------------------------------------------- ledger
+
+
+@external
+@nonreentrant
+def deposit(agent_id: uint256, token: address, amount: uint256):
+    """
+    @notice Credit an agent's free balance with tokens pulled from the caller.
+    @dev Anyone may deposit for any existing agent. The amount received is
+         measured; a token that delivers less (fee-on-transfer) is refused.
+    @param agent_id The agent to credit.
+    @param token An allowlisted token.
+    @param amount The amount, pulled with `transferFrom` (needs allowance).
+    """
+    self._check_not_paused(self._head)
+    assert amount != 0, "escrow: zero amount"
+    assert self._token_key[token] & K_ALLOWED != 0, "escrow: token not allowed"
+    assert self._principal(agent_id) != empty(address), "escrow: unknown agent"
+    before: uint256 = self._token_balance(token)
+    self._call_token(
+        token,
+        abi_encode(msg.sender, self, amount, method_id=method_id("transferFrom(address,address,uint256)")),
+    )
+    after: uint256 = self._token_balance(token)
+    assert after >= before and after - before == amount, "escrow: fee-on-transfer"
+    self._balances[agent_id][token] += amount
+    log IJobEscrow.Deposited(agent_id=agent_id, token=token, sender=msg.sender, amount=amount)
+
+
+@external
+@nonreentrant
+def withdraw(agent_id: uint256, token: address, amount: uint256, to: address):
+    """
+    @notice Withdraw from an agent's free balance; principal only, never paused.
+    @param agent_id The agent.
+    @param token The token.
+    @param amount The amount.
+    @param to The receiver.
+    """
+    auth: IAgentRegistry.Authority = staticcall REGISTRY.authorize(agent_id, msg.sender)
+    assert auth.role == ROLE_PRINCIPAL, "escrow: not principal"
+    assert amount != 0, "escrow: zero amount"
+    assert to != empty(address), "escrow: empty receiver"
+    self._take(agent_id, token, amount)
+    log IJobEscrow.Withdrawn(agent_id=agent_id, token=token, to=to, amount=amount)
+    self._call_token(token, abi_encode(to, amount, method_id=method_id("transfer(address,uint256)")))
+
+
+@external
+@nonreentrant
+def claim_fees(token: address, to: address):
+    """
+    @notice Pull all fees (and forfeited bonds) owed to the caller in one token.
+    @param token The token.
+    @param to The receiver.
+    """
+    amount: uint256 = self.fees_owed[msg.sender][token]
+    assert amount != 0, "escrow: nothing owed"
+    assert to != empty(address), "escrow: empty receiver"
+    self.fees_owed[msg.sender][token] = 0
+    log IJobEscrow.FeesClaimed(recipient=msg.sender, token=token, to=to, amount=amount)
+    self._call_token(token, abi_encode(to, amount, method_id=method_id("transfer(address,uint256)")))
+
+
+# ---------------------------------------------------------------------- hire
+
+
+@external
+def hire(
+    listing_id: uint256,
+    client_id: uint256,
+    expected_token: address,
+    expected_price: uint256,
+    expected_version: uint256,
+) -> uint256:
+    """
+    @notice Hire a listing's provider: lock the price from the client's
+            balance and open a Requested job.
+    @dev The caller is the client's principal (uncapped) or operator (within
+         the principal's caps, not frozen). The expected token, price and
+         version must match the listing now, so an edit after the client's
+         quote makes the hire revert. No lock: only `staticcall`s to the
+         trusted listings and registry.
+    @param listing_id The listing.
+    @param client_id The hiring agent.
+    @param expected_token The token the client expects to pay in.
+    @param expected_price The price the client expects to pay.
+    @param expected_version The listing version the client quoted.
+    @return The job id.
+    """
+    info: IServiceListings.HireInfo = staticcall LISTINGS.hire_info(listing_id)
+    assert info.active, "escrow: listing not active"
+    assert (
+        info.version == expected_version
+        and info.price == expected_price
+        and info.token == expected_token
+    ), "escrow: listing changed"
+    return self._open(
+        client_id,
+        info.provider_id,
+        info.token,
+        info.price,
+        info.max_delivery_time,
+        info.terms_hash,
+        listing_id,
+        False,
+        empty(address),
+    )
+
+
+@external
+def hire_with_offer(
+    offer: IJobEscrow.Offer, client_id: uint256, v: uint256, r: uint256, s: uint256
+) -> uint256:
+    """
+    @notice Hire with the provider's signed EIP-712 offer; the job starts
+            Accepted with its delivery deadline running.
+    @dev The offer must be signed by the provider's principal, or by its
+         operator; it is void from `expiry` on, usable once per nonce, bound
+         to this chain and this escrow. Budget rules as for `hire`.
+    @param offer The offer.
+    @param client_id The hiring agent (must match `offer.client_id` unless 0).
+    @param v The signature's recovery byte (27 or 28).
+    @param r The signature's r.
+    @param s The signature's s (low-s only: high-s is refused).
+    @return The job id.
+    """
+    assert block.timestamp < offer.expiry, "escrow: offer expired"
+    assert offer.client_id == 0 or offer.client_id == client_id, "escrow: offer not for client"
+    self._use_nonce(offer.provider_id, offer.nonce)
+    signer: address = ecdsa._try_recover_vrs(self._offer_digest(offer), v, r, s)
+    return self._open(
+        client_id,
+        offer.provider_id,
+        offer.token,
+        offer.price,
+        offer.delivery_time,
+        offer.terms_hash,
+        0,
+        True,
+        signer,
+    )
+
+
+@external
+def cancel_offer_nonce(provider_id: uint256, nonce: uint256):
+    """
+    @notice Void an offer nonce so no offer carrying it can be used.
+    @param provider_id The provider agent (caller: its principal or operator).
+    @param nonce The nonce.
+    """
+    self._check_actor(provider_id, msg.sender, False)
+    self._use_nonce(provider_id, nonce)
+    log IJobEscrow.OfferNonceCancelled(provider_id=provider_id, nonce=nonce)
+
+
+# ---------------------------------------------------------------- job exits
+
+
+@external
+def accept(job_id: uint256):
+    """
+    @notice Accept a Requested job before its accept deadline; the delivery
+            deadline starts now.
+    @dev No lock: moves no value, only `staticcall`s the trusted registry.
+    @param job_id The job (caller: the provider's principal or operator).
+    """
+    a: uint256 = self._load(job_id, STATUS_REQUESTED)
+    assert block.timestamp < self._deadline(a), "escrow: accept deadline passed"
+    self._check_actor(job_id & MASK_64, msg.sender, False)
+    deadline: uint256 = block.timestamp + ((a >> A_DELIVERY_SHIFT) & MASK_32)
+    self._job_a[job_id] = self._with_status_deadline(a, STATUS_ACCEPTED, deadline)
+    log IJobEscrow.JobAccepted(job_id=job_id)
+
+
+@external
+@nonreentrant
+def decline(job_id: uint256):
+    """
+    @notice Decline a Requested job (any time); the price returns to the
+            client's free balance.
+    @param job_id The job (caller: the provider's principal or operator).
+    """
+    a: uint256 = self._load(job_id, STATUS_REQUESTED)
+    self._check_actor(job_id & MASK_64, msg.sender, False)
+    self._refund(job_id, a, REFUND_DECLINED, OUTCOME_DECLINED)
+
+
+@external
+def cancel(job_id: uint256):
+    """
+    @notice Cancel a Requested job before the provider accepts it; the price
+            returns to the client's free balance.
+    @dev No lock: a ledger move only, no external call but the registry's
+         `staticcall`, and no reputation fact.
+    @param job_id The job (caller: the client's principal or operator).
+    """
+    a: uint256 = self._load(job_id, STATUS_REQUESTED)
+    self._check_actor((job_id >> 64) & MASK_64, msg.sender, True)
+    self._refund(job_id, a, REFUND_CANCELLED, 0)
+
+
+@external
+@nonreentrant
+def reclaim(job_id: uint256):
+    """
+    @notice Take the price back when the provider missed its accept deadline
+            (Requested) or its delivery deadline (Accepted).
+    @param job_id The job (caller: the client's principal or operator).
+    """
+    a: uint256 = self._job_a[job_id]
+    status: uint8 = self._status(a)
+    assert status == STATUS_REQUESTED or status == STATUS_ACCEPTED, "escrow: cannot reclaim"
+    assert block.timestamp >= self._deadline(a), "escrow: deadline not passed"
+    self._check_actor((job_id >> 64) & MASK_64, msg.sender, True)
+    self._refund(job_id, a, REFUND_RECLAIMED, OUTCOME_REFUNDED_LATE)
+
+
+@external
+def deliver(
+    job_id: uint256,
+    result_hash: bytes32,
+    result_uri: String[256],
+    final_price: uint256 = max_value(uint256),
+):
+    """
+    @notice Deliver an Accepted job before its delivery deadline, optionally
+            for less than the locked price (the rest returns to the client
+            now). The review deadline starts now.
+    @dev No lock: a ledger move at most, only `staticcall`s the registry.
+         Two ABI overloads: without `final_price` (the common case, 32
+         calldata bytes cheaper) the locked price stands.
+    @param job_id The job (caller: the provider's principal or operator).
+    @param result_hash Hash of the result; replaces the terms hash in word B.
+    @param result_uri Where the result lives (event only).
+    @param final_price What the client will pay, at most the locked price;
+           omitted (or max_value) for the locked price.
+    """
+    # The hottest path: helpers inlined (each internal call costs a jump and
+    # stack shuffling).
+    a: uint256 = self._job_a[job_id]
+    assert (a >> A_STATUS_SHIFT) & MASK_8 == convert(STATUS_ACCEPTED, uint256), "escrow: not accepted"
+    assert block.timestamp < (a >> A_DEADLINE_SHIFT) & MASK_40, "escrow: delivery deadline passed"
+    price: uint256 = a & MASK_128
+    assert final_price <= price or final_price == max_value(uint256), "escrow: final price above price"
+    self._check_actor(job_id & MASK_64, msg.sender, False)
+    # Word A keeps the delivery time; the review deadline is that plus the
+    # job's config review window (read where the config is read anyway).
+    a = (a & ~((MASK_8 << A_STATUS_SHIFT) | (MASK_40 << A_DEADLINE_SHIFT))) | (
+        (convert(STATUS_DELIVERED, uint256) << A_STATUS_SHIFT) | (block.timestamp << A_DEADLINE_SHIFT)
+    )
+    if final_price < price:
+        a = (a & ~MASK_128) | final_price
+        self._balances[(job_id >> 64) & MASK_64][self._token_address(a)] += unsafe_sub(price, final_price)
+        price = final_price
+    self._job_a[job_id] = a
+    self._job_b[job_id] = result_hash
+    log IJobEscrow.JobDelivered(
+        job_id=job_id,
+        result_hash=result_hash,
+        final_price=price,
+        result_uri=result_uri,
+    )
+
+
+@external
+@nonreentrant
+def complete(job_id: uint256):
+    """
+    @notice Approve a Delivered job before its review deadline and pay the
+            provider (minus the job's fee) into its free balance.
+    @param job_id The job (caller: the client's principal or operator).
+    """
+    a: uint256 = self._load(job_id, STATUS_DELIVERED)
+    config: uint256 = self._configs[(a >> A_CONFIG_SHIFT) & MASK_24]
+    assert block.timestamp < self._review_deadline(a, config), "escrow: review deadline passed"
+    self._check_actor((job_id >> 64) & MASK_64, msg.sender, True)
+    self._settle(job_id, a, config, False)
+
+
+@external
+@nonreentrant
+def finalize(job_id: uint256):
+    """
+    @notice Pay out a Delivered job once its review deadline has passed;
+            anyone may call.
+    @param job_id The job.
+    """
+    a: uint256 = self._load(job_id, STATUS_DELIVERED)
+    config: uint256 = self._configs[(a >> A_CONFIG_SHIFT) & MASK_24]
+    assert block.timestamp >= self._review_deadline(a, config), "escrow: review deadline not passed"
+    self._settle(job_id, a, config, True)
+
+
+# ------------------------------------------------------------------ disputes
+
+
+@external
+def open_dispute(job_id: uint256, caller: address) -> IDisputeHost.DisputedJob:
+    """
+    @notice Move a Delivered job to Disputed and take the client's bond from
+            its free balance; resolver only, never paused.
+    @dev No lock: a ledger move, only `staticcall`s the registry; the caller
+         is the trusted resolver.
+    @param job_id The job.
+    @param caller Whoever called the resolver: the client's principal, or its
+           operator while the client is not frozen.
+    @return The dispute's terms, fixed by the job's config.
+    """
+    assert msg.sender == RESOLVER, "escrow: not resolver"
+    a: uint256 = self._load(job_id, STATUS_DELIVERED)
+    config_id: uint256 = (a >> A_CONFIG_SHIFT) & MASK_24
+    assert block.timestamp < self._review_deadline(a, self._configs[config_id]), "escrow: review deadline passed"
+    client_id: uint256 = (job_id >> 64) & MASK_64
+    self._check_actor(client_id, caller, True)
+    terms: uint256 = self._dispute_terms[config_id]
+    amount: uint256 = a & MASK_128
+    bond: uint256 = max(self._bond_floor[config_id], amount * (terms & MASK_16) // BPS)
+    token: address = self._token_address(a)
+    self._take(client_id, token, bond)
+    self._job_a[job_id] = self._with_status(a, STATUS_DISPUTED)
+    self._job_c[job_id] = bond
+    log IJobEscrow.DisputeOpened(job_id=job_id, bond=bond)
+    return IDisputeHost.DisputedJob(
+        client_id=client_id,
+        provider_id=job_id & MASK_64,
+        client_principal=self._principal(client_id),
+        provider_principal=self._principal(job_id & MASK_64),
+        token=token,
+        amount=amount,
+        bond=bond,
+        response_window=(terms >> C_ACCEPT_SHIFT) & MASK_32,
+        arbitration_window=(terms >> C_REVIEW_SHIFT) & MASK_32,
+        arbitrator=self._address_at(terms),
+    )
+
+
+@external
+def take_answer_bond(job_id: uint256, caller: address):
+    """
+    @notice Take the provider's bond (the same as the client's) from its free
+            balance when it answers the dispute; resolver only.
+    @param job_id The job.
+    @param caller Whoever called the resolver: the provider's principal, or
+           its operator while the provider is not frozen.
+    """
+    assert msg.sender == RESOLVER, "escrow: not resolver"
+    a: uint256 = self._load(job_id, STATUS_DISPUTED)
+    bonds: uint256 = self._job_c[job_id]
+    assert bonds >> 128 == 0, "escrow: already answered"
+    self._check_actor(job_id & MASK_64, caller, False)
+    bond: uint256 = bonds & MASK_128
+    self._take(job_id & MASK_64, self._token_address(a), bond)
+    self._job_c[job_id] = bonds | (bond << 128)
+    log IJobEscrow.DisputeAnswered(job_id=job_id, bond=bond)
+
+
+@external
+@nonreentrant
+def settle_dispute(
+    job_id: uint256,
+    provider_share: uint256,
+    client_bond_back: uint256,
+    provider_bond_back: uint256,
+    outcome: uint8,
+):
+    """
+    @notice End a dispute: the provider gets `provider_share` minus the
+            job's fee, the fee recipient the fee, the client the rest of the
+            amount; each side gets back the bond part given, the fee
+            recipient (who pays the arbitration) the forfeited rest. All into
+            ledger balances; resolver only.
+    @dev Conservation (I4): amount + bonds == (provider_share - fee) + fee +
+         (amount - provider_share) + bonds back + bonds forfeited, exact to
+         the unit. Writes the reputation facts with `outcome` (4 to 8).
+    @param job_id The job.
+    @param provider_share What the provider earns, before the fee.
+    @param client_bond_back The part of the client's bond it gets back.
+    @param provider_bond_back The part of the provider's bond it gets back.
+    @param outcome The reputation outcome code (IReputationHook, 4 to 8).
+    """
+    assert msg.sender == RESOLVER, "escrow: not resolver"
+    a: uint256 = self._load(job_id, STATUS_DISPUTED)
+    amount: uint256 = a & MASK_128
+    bonds: uint256 = self._job_c[job_id]
+    client_bond: uint256 = bonds & MASK_128
+    provider_bond: uint256 = bonds >> 128
+    assert provider_share <= amount, "escrow: share above amount"
+    assert client_bond_back <= client_bond and provider_bond_back <= provider_bond, "escrow: bond back above bond"
+    assert outcome >= OUTCOME_DISPUTE_FIRST and outcome <= OUTCOME_DISPUTE_LAST, "escrow: bad outcome"
+    config: uint256 = self._configs[(a >> A_CONFIG_SHIFT) & MASK_24]
+    fee: uint256 = provider_share * (config & MASK_16) // BPS
+    paid: uint256 = unsafe_sub(provider_share, fee)
+    token: address = self._token_address(a)
+    self._job_a[job_id] = (self._with_status(a, STATUS_RESOLVED) & ~MASK_128) | paid
+    self._credit(job_id & MASK_64, token, paid + provider_bond_back)
+    self._credit((job_id >> 64) & MASK_64, token, unsafe_sub(amount, provider_share) + client_bond_back)
+    kept: uint256 = fee + unsafe_sub(client_bond, client_bond_back) + unsafe_sub(provider_bond, provider_bond_back)
+    if kept != 0:
+        self.fees_owed[self._address_at(config)][token] += kept
+    log IJobEscrow.DisputeSettled(
+        job_id=job_id,
+        provider_share=provider_share,
+        client_bond_back=client_bond_back,
+        provider_bond_back=provider_bond_back,
+        outcome=outcome,
+    )
+    self._record(job_id, a, outcome, paid)
+
+
+# ------------------------------------------------------------------- ratings
+
+
+@external
+def consume_rating(job_id: uint256, caller: address) -> IRatingGate.RatingTicket:
+    """
+    @notice Spend one side's single rating on a settled (Completed or
+            Resolved) job on which the provider was paid something, between
+            agents of different principals; only the reputation registry may
+            call.
+    @dev No lock: called by the trusted reputation registry, only
+         `staticcall`s the registry. The weight comes from word A (what the
+         provider received) and the token's weight: one job read, one token
+         read, one or two registry reads.
+    @param job_id The job.
+    @param caller The address that called `rate` on the reputation registry.
+    @return Who rates whom and the weighted value paid.
+    """
+    assert msg.sender == REPUTATION.address, "escrow: not reputation"
+    a: uint256 = self._job_a[job_id]
+    status: uint256 = (a >> A_STATUS_SHIFT) & MASK_8
+    assert status == convert(STATUS_COMPLETED, uint256) or status == convert(STATUS_RESOLVED, uint256), "escrow: job not settled"
+    flags: uint256 = a >> A_FLAGS_SHIFT
+    assert flags & FLAG_NO_REPUTATION == 0, "escrow: same principal"
+    paid: uint256 = a & MASK_128
+    assert paid != 0, "escrow: nothing paid"
+    rater_id: uint256 = (job_id >> 64) & MASK_64
+    rated_id: uint256 = job_id & MASK_64
+    bit: uint256 = FLAG_CLIENT_RATED
+    auth: IAgentRegistry.Authority = staticcall REGISTRY.authorize(rater_id, caller)
+    if auth.role == ROLE_NONE:
+        rated_id = rater_id
+        rater_id = job_id & MASK_64
+        bit = FLAG_PROVIDER_RATED
+        auth = staticcall REGISTRY.authorize(rater_id, caller)
+        assert auth.role != ROLE_NONE, "escrow: not a party"
+    assert auth.role == ROLE_PRINCIPAL or not auth.frozen, "escrow: agent frozen"
+    assert flags & bit == 0, "escrow: already rated"
+    self._job_a[job_id] = a | (bit << A_FLAGS_SHIFT)
+    weight: uint256 = self._token_slot[(a >> A_TOKEN_SHIFT) & MASK_16] >> 160
+    return IRatingGate.RatingTicket(rater_id=rater_id, rated_id=rated_id, weighted_value=weight * paid // WEIGHT_UNIT)
+
+
+# --------------------------------------------------------------------- views
+
+
+@pure
+@external
+def job_parties(job_id: uint256) -> (uint256, uint256, uint256):
+    """
+    @notice Decode a job id.
+    @param job_id The job.
+    @return The creation time, the client agent id and the provider agent id.
+    """
+    return job_id >> ID_TIME_SHIFT, (job_id >> 64) & MASK_64, job_id & MASK_64
+
+
+@view
+@external
+def job(job_id: uint256) -> IJobEscrow.Job:
+    """
+    @notice A job, unpacked from its words A and B.
+    @param job_id The job.
+    @return The job (status 0 if it does not exist).
+    """
+    a: uint256 = self._job_a[job_id]
+    status: uint8 = self._status(a)
+    deadline: uint256 = self._deadline(a)
+    if status >= STATUS_DELIVERED and status != STATUS_REFUNDED:
+        deadline = self._review_deadline(a, self._configs[(a >> A_CONFIG_SHIFT) & MASK_24])
+    return IJobEscrow.Job(
+        created_at=job_id >> ID_TIME_SHIFT,
+        client_id=(job_id >> 64) & MASK_64,
+        provider_id=job_id & MASK_64,
+        price=a & MASK_128,
+        status=status,
+        deadline=deadline,
+        delivery_time=(a >> A_DELIVERY_SHIFT) & MASK_32,
+        config_id=(a >> A_CONFIG_SHIFT) & MASK_24,
+        token=self._token_address(a),
+        flags=convert(a >> A_FLAGS_SHIFT, uint8),
+        hash=self._job_b[job_id],
+    )
+
+
+@view
+@external
+def bonds(job_id: uint256) -> (uint256, uint256):
+    """
+    @notice The bonds posted in a job's dispute (kept after it ends).
+    @param job_id The job.
+    @return The client's bond and the provider's bond (0 if not posted).
+    """
+    c: uint256 = self._job_c[job_id]
+    return c & MASK_128, c >> 128
+
+
+@view
+@external
+def balance_of(agent_id: uint256, token: address) -> uint256:
+    """
+    @notice An agent's free (unlocked) ledger balance.
+    @param agent_id The agent.
+    @param token The token.
+    @return The free balance.
+    """
+    return self._balances[agent_id][token]
+
+
+@view
+@external
+def config(config_id: uint256) -> IJobEscrow.Config:
+    """
+    @notice A config version.
+    @param config_id The config id (from 1).
+    @return The config (all zero for an unknown id).
+    """
+    c: uint256 = self._configs[config_id]
+    d: uint256 = self._dispute_terms[config_id]
+    return IJobEscrow.Config(
+        fee_bps=c & MASK_16,
+        accept_window=(c >> C_ACCEPT_SHIFT) & MASK_32,
+        review_window=(c >> C_REVIEW_SHIFT) & MASK_32,
+        fee_recipient=self._address_at(c),
+        bond_bps=d & MASK_16,
+        bond_floor=self._bond_floor[config_id],
+        response_window=(d >> C_ACCEPT_SHIFT) & MASK_32,
+        arbitration_window=(d >> C_REVIEW_SHIFT) & MASK_32,
+        arbitrator=self._address_at(d),
+    )
+
+
+@view
+@external
+def current_config_id() -> uint256:
+    """
+    @notice The config version new jobs get.
+    @return The config id.
+    """
+    return (self._head >> H_CONFIG_SHIFT) & MASK_24
+
+
+@view
+@external
+def paused() -> bool:
+    """
+    @notice Whether the entries (hire, hire_with_offer, deposit) are paused.
+    @return True while paused.
+    """
+    return self._head & H_PAUSED != 0
+
+
+@view
+@external
+def token_info(token: address) -> IJobEscrow.TokenInfo:
+    """
+    @notice A token's allowlist entry.
+    @param token The token.
+    @return Its index (0 if never listed), allowed flag and weight.
+    """
+    key: uint256 = self._token_key[token]
+    index: uint256 = key & MASK_16
+    return IJobEscrow.TokenInfo(
+        index=index, allowed=key & K_ALLOWED != 0, weight=self._token_slot[index] >> 160
+    )
+
+
+@view
+@external
+def spent(agent_id: uint256, token: address) -> (uint256, uint256):
+    """
+    @notice The operator's spending window for one token.
+    @param agent_id The agent.
+    @param token The token.
+    @return The window start and what was committed in it.
+    """
+    s: uint256 = self._spend[agent_id][token]
+    return s & MASK_64, s >> 64
+
+
+@view
+@external
+def nonce_used(provider_id: uint256, nonce: uint256) -> bool:
+    """
+    @notice Whether an offer nonce is used or cancelled.
+    @param provider_id The provider agent.
+    @param nonce The nonce.
+    @return True if no offer with this nonce can be used any more.
+    """
+    return self._nonce_bitmap[provider_id][nonce >> 8] & (1 << (nonce & 255)) != 0
+
+
+@view
+@external
+def offer_digest(offer: IJobEscrow.Offer) -> bytes32:
+    """
+    @notice The EIP-712 digest a provider signs for an offer.
+    @param offer The offer.
+    @return The digest.
+    """
+    return self._offer_digest(offer)
+
+
+# ------------------------------------------------------------------ internal
+
+
+@internal
+def _set_paused(flag: bool):
+    assert msg.sender == self.guardian or msg.sender == ownable.owner, "escrow: not guardian"
+    head: uint256 = self._head & ~H_PAUSED
+    if flag:
+        head |= H_PAUSED
+    self._head = head
+
+
+@pure
+@internal
+def _check_not_paused(head: uint256):
+    assert head & H_PAUSED == 0, "escrow: paused"
+
+
+@internal
+def _add_config(config: IJobEscrow.Config) -> uint256:
+    assert config.fee_bps <= MAX_FEE_BPS, "escrow: fee above cap"
+    assert config.fee_recipient != empty(address), "escrow: no fee recipient"
+    assert config.bond_bps <= MAX_BOND_BPS, "escrow: bond above cap"
+    assert config.bond_floor != 0 and config.bond_floor < 2**127, "escrow: bad bond floor"
+    assert config.arbitrator != empty(address), "escrow: no arbitrator"
+    for window: uint256 in [
+        config.accept_window, config.review_window, config.response_window, config.arbitration_window
+    ]:
+        assert window >= MIN_WINDOW and window <= MAX_WINDOW, "escrow: bad window"
+    head: uint256 = self._head
+    config_id: uint256 = ((head >> H_CONFIG_SHIFT) & MASK_24) + 1
+    assert config_id <= MASK_24, "escrow: too many configs"
+    self._configs[config_id] = self._pack_config(
+        config.fee_bps, config.accept_window, config.review_window, config.fee_recipient
+    )
+    self._dispute_terms[config_id] = self._pack_config(
+        config.bond_bps, config.response_window, config.arbitration_window, config.arbitrator
+    )
+    self._bond_floor[config_id] = config.bond_floor
+    self._head = (head & H_PAUSED) | (config_id << H_CONFIG_SHIFT) | (config.accept_window << H_ACCEPT_SHIFT)
+    log IJobEscrow.ConfigAdded(config_id=config_id, config=config)
+    return config_id
+
+
+@pure
+@internal
+def _pack_config(bps: uint256, first: uint256, second: uint256, who: address) -> uint256:
+    return (
+        bps
+        | (first << C_ACCEPT_SHIFT)
+        | (second << C_REVIEW_SHIFT)
+        | (convert(convert(who, uint160), uint256) << C_ADDRESS_SHIFT)
+    )
+
+
+@pure
+@internal
+def _address_at(word: uint256) -> address:
+    return convert(convert((word >> C_ADDRESS_SHIFT) & MASK_160, uint160), address)
+
+
+@view
+@internal
+def _check_actor(agent_id: uint256, who: address, as_client: bool):
+    """
+    @dev `who` must be the agent's principal, or its operator while the agent
+         is not frozen (one registry call, one storage read for an operator).
+    """
+    auth: IAgentRegistry.Authority = staticcall REGISTRY.authorize(agent_id, who)
+    if auth.role == ROLE_NONE:
+        if as_client:
+            raise "escrow: not client"
+        raise "escrow: not provider"
+    assert auth.role == ROLE_PRINCIPAL or not auth.frozen, "escrow: agent frozen"
+
+
+@view
+@internal
+def _principal(agent_id: uint256) -> address:
+    return (staticcall REGISTRY.agent_status(agent_id)).principal
+
+
+@view
+@internal
+def _token_balance(token: address) -> uint256:
+    return staticcall IERC20(token).balanceOf(self)
+
+
+@view
+@internal
+def _load(job_id: uint256, expected: uint8) -> uint256:
+    """
+    @dev Word A of a job that must be in status `expected`.
+    """
+    a: uint256 = self._job_a[job_id]
+    if self._status(a) != expected:
+        if expected == STATUS_REQUESTED:
+            raise "escrow: not requested"
+        if expected == STATUS_ACCEPTED:
+            raise "escrow: not accepted"
+        if expected == STATUS_DISPUTED:
+            raise "escrow: not disputed"
+        raise "escrow: not delivered"
+    return a
+
+
+@internal
+def _use_nonce(provider_id: uint256, nonce: uint256):
+    word: uint256 = self._nonce_bitmap[provider_id][nonce >> 8]
+    bit: uint256 = 1 << (nonce & 255)
+    assert word & bit == 0, "escrow: nonce used"
+    self._nonce_bitmap[provider_id][nonce >> 8] = word | bit
+
+
+@internal
+def _take(agent_id: uint256, token: address, amount: uint256):
+    balance: uint256 = self._balances[agent_id][token]
+    assert balance >= amount, "escrow: insufficient balance"
+    self._balances[agent_id][token] = unsafe_sub(balance, amount)
+
+
+@internal
+def _credit(agent_id: uint256, token: address, amount: uint256):
+    if amount != 0:
+        self._balances[agent_id][token] += amount
+
+
+@internal
+def _open(
+    client_id: uint256,
+    provider_id: uint256,
+    token: address,
+    price: uint256,
+    delivery_time: uint256,
+    terms_hash: bytes32,
+    listing_id: uint256,
+    accepted: bool,
+    signer: address,
+) -> uint256:
+    """
+    @dev Checks the parties (one registry call), the token and the client's
+         budget, locks the price and writes the job's two fresh words. For
+         an offer (`accepted`) `signer` is the recovered signer, which must
+         be the provider's principal or operator; the job starts Accepted.
+    """
+    head: uint256 = self._head
+    self._check_not_paused(head)
+    assert client_id != 0 and client_id <= MASK_64, "escrow: bad client"
+    assert provider_id != 0 and provider_id <= MASK_64, "escrow: bad provider"
+    assert client_id != provider_id, "escrow: self hire"
+    assert price != 0 and price <= MASK_128, "escrow: bad price"
+    assert delivery_time != 0 and delivery_time <= MAX_DELIVERY_TIME, "escrow: bad delivery time"
+    key: uint256 = self._token_key[token]
+    assert key & K_ALLOWED != 0, "escrow: token not allowed"
+
+    check: IAgentRegistry.HireCheck = staticcall REGISTRY.hire_check(client_id, msg.sender, provider_id, token)
+    assert check.client_role != ROLE_NONE, "escrow: not client"
+    if check.client_frozen:
+        if check.client_role == ROLE_OPERATOR:
+            raise "escrow: agent frozen"
+        raise "escrow: client frozen"
+    assert check.provider_principal != empty(address), "escrow: unknown provider"
+    assert not check.provider_frozen, "escrow: provider frozen"
+    if accepted and signer != check.provider_principal:
+        # Not the principal: the provider's operator (its freeze is checked
+        # above), or nobody (a failed recovery gives the empty address).
+        assert (staticcall REGISTRY.authorize(provider_id, signer)).role != ROLE_NONE, "escrow: bad signature"
+    if check.client_role == ROLE_OPERATOR:
+        self._spend_budget(client_id, token, price, check)
+
+    self._take(client_id, token, price)
+
+    # The id needs no counter (a counter would cost a storage write): the
+    # creation time, then the first free of 256 slots for this pair in this
+    # block. Probing costs nothing extra: the cold read makes the fresh
+    # word's write below warm (2,100 + 20,000 either way).
+    job_id: uint256 = (block.timestamp << ID_TIME_SHIFT) | (client_id << 64) | provider_id
+    for i: uint256 in range(256):
+        if self._job_a[job_id] == 0:
+            break
+        assert i != 255, "escrow: too many jobs in block"
+        job_id += 1 << 128
+
+    status: uint8 = STATUS_REQUESTED
+    deadline: uint256 = block.timestamp + ((head >> H_ACCEPT_SHIFT) & MASK_32)
+    if accepted:
+        status = STATUS_ACCEPTED
+        deadline = block.timestamp + delivery_time
+    flags: uint256 = 0
+    if check.client_principal == check.provider_principal:
+        flags = FLAG_NO_REPUTATION
+    self._job_a[job_id] = (
+        price
+        | (convert(status, uint256) << A_STATUS_SHIFT)
+        | (deadline << A_DEADLINE_SHIFT)
+        | (delivery_time << A_DELIVERY_SHIFT)
+        | (((head >> H_CONFIG_SHIFT) & MASK_24) << A_CONFIG_SHIFT)
+        | ((key & MASK_16) << A_TOKEN_SHIFT)
+        | (flags << A_FLAGS_SHIFT)
+    )
+    self._job_b[job_id] = terms_hash
+    log IJobEscrow.JobCreated(
+        job_id=job_id,
+        client_id=client_id,
+        provider_id=provider_id,
+        listing_id=listing_id,
+        token=token,
+        price=price,
+        terms_hash=terms_hash,
+    )
+    return job_id
+
+
+@internal
+def _spend_budget(client_id: uint256, token: address, price: uint256, check: IAgentRegistry.HireCheck):
+    """
+    @dev Operator spending: at most `per_job_cap` per job and `period_cap`
+         per window of `period` seconds; the window restarts at the first
+         commitment after it ends. A zero period never rolls over.
+    """
+    assert price <= check.per_job_cap, "escrow: over job cap"
+    s: uint256 = self._spend[client_id][token]
+    start: uint256 = s & MASK_64
+    used: uint256 = s >> 64
+    if check.period != 0 and block.timestamp >= start + check.period:
+        start = block.timestamp
+        used = 0
+    used += price
+    assert used <= check.period_cap, "escrow: over period cap"
+    self._spend[client_id][token] = start | (used << 64)
+
+
+@internal
+def _refund(job_id: uint256, a: uint256, reason: uint8, outcome: uint8):
+    """
+    @dev Return the locked price to the client, end the job Refunded and,
+         for a provider's failure, record it.
+    """
+    price: uint256 = a & MASK_128
+    self._job_a[job_id] = self._with_status(a, STATUS_REFUNDED)
+    self._balances[(job_id >> 64) & MASK_64][self._token_address(a)] += price
+    log IJobEscrow.JobRefunded(job_id=job_id, amount=price, reason=reason)
+    if outcome != 0:
+        self._record(job_id, a, outcome, 0)
+
+
+@internal
+def _settle(job_id: uint256, a: uint256, config: uint256, finalized: bool):
+    """
+    @dev Pay a Delivered job: fee = price * fee_bps // 10_000 to the job's
+         config's fee recipient, the rest to the provider; exact to the unit.
+         Word A's amount becomes what the provider received.
+    """
+    price: uint256 = a & MASK_128
+    fee: uint256 = price * (config & MASK_16) // BPS
+    paid: uint256 = unsafe_sub(price, fee)
+    token: address = self._token_address(a)
+    self._job_a[job_id] = (self._with_status(a, STATUS_COMPLETED) & ~MASK_128) | paid
+    self._credit(job_id & MASK_64, token, paid)
+    if fee != 0:
+        self.fees_owed[self._address_at(config)][token] += fee
+    log IJobEscrow.JobCompleted(job_id=job_id, provider_amount=paid, finalized=finalized)
+    self._record(job_id, a, OUTCOME_COMPLETED, paid)
+
+
+@internal
+def _record(job_id: uint256, a: uint256, outcome: uint8, paid: uint256):
+    """
+    @dev Write the ending into the reputation registry, unless the job's
+         parties shared a principal. Last step of every exit (interaction
+         after effects); the registry is trusted and fixed at deployment.
+    """
+    if (a >> A_FLAGS_SHIFT) & FLAG_NO_REPUTATION != 0:
+        return
+    extcall REPUTATION.record_job(
+        job_id,
+        (job_id >> 64) & MASK_64,
+        job_id & MASK_64,
+        outcome,
+        paid,
+        self._weighted(a, paid),
+        # Trusted, immutable and returning nothing: skip the EXTCODESIZE
+        # (calls that return data need none: Vyper checks RETURNDATASIZE).
+        skip_contract_check=True,
+    )
+
+
+@view
+@internal
+def _weighted(a: uint256, amount: uint256) -> uint256:
+    return (self._token_slot[(a >> A_TOKEN_SHIFT) & MASK_16] >> 160) * amount // WEIGHT_UNIT
+
+
+@view
+@internal
+def _token_address(a: uint256) -> address:
+    slot: uint256 = self._token_slot[(a >> A_TOKEN_SHIFT) & MASK_16]
+    return convert(convert(slot & MASK_160, uint160), address)
+
+
+@pure
+@internal
+def _status(a: uint256) -> uint8:
+    return convert((a >> A_STATUS_SHIFT) & MASK_8, uint8)
+
+
+@pure
+@internal
+def _deadline(a: uint256) -> uint256:
+    return (a >> A_DEADLINE_SHIFT) & MASK_40
+
+
+@pure
+@internal
+def _review_deadline(a: uint256, config: uint256) -> uint256:
+    """
+    @dev From delivery on, word A's deadline field holds the delivery time;
+         the review deadline adds the config's review window.
+    """
+    return self._deadline(a) + ((config >> C_REVIEW_SHIFT) & MASK_32)
+
+
+@pure
+@internal
+def _with_status(a: uint256, status: uint8) -> uint256:
+    return (a & ~(MASK_8 << A_STATUS_SHIFT)) | (convert(status, uint256) << A_STATUS_SHIFT)
+
+
+@pure
+@internal
+def _with_status_deadline(a: uint256, status: uint8, deadline: uint256) -> uint256:
+    cleared: uint256 = a & ~((MASK_8 << A_STATUS_SHIFT) | (MASK_40 << A_DEADLINE_SHIFT))
+    return cleared | (convert(status, uint256) << A_STATUS_SHIFT) | (deadline << A_DEADLINE_SHIFT)
+
+
+@view
+@internal
+def _offer_digest(offer: IJobEscrow.Offer) -> bytes32:
+    return eip712_domain_separator._hash_typed_data_v4(
+        keccak256(
+            abi_encode(
+                OFFER_TYPEHASH,
+                offer.provider_id,
+                offer.client_id,
+                offer.token,
+                offer.price,
+                offer.delivery_time,
+                offer.terms_hash,
+                offer.nonce,
+                offer.expiry,
+            )
+        )
+    )
+
+
+@internal
+def _call_token(token: address, data: Bytes[100]):
+    """
+    @dev Call a token's transfer/transferFrom: tokens that return nothing
+         (USDT) pass if the call succeeds; a revert or a false return reverts.
+    """
+    assert token.is_contract, "escrow: transfer failed"
+    ok: bool = False
+    response: Bytes[32] = b""
+    ok, response = raw_call(token, data, max_outsize=32, revert_on_failure=False)
+    assert ok, "escrow: transfer failed"
+    if len(response) != 0:
+        assert convert(response, bool), "escrow: transfer failed"

@@ -1,0 +1,144 @@
+"""Constants and signing helpers for the escrow and listings tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boa
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+
+ZERO = "0x0000000000000000000000000000000000000000"
+DAY = 86_400
+ACCEPT_WINDOW = DAY
+REVIEW_WINDOW = 2 * DAY
+DELIVERY_TIME = 3 * DAY
+FEE_BPS = 250
+BOND_BPS = 1_000
+BOND_FLOOR = 10**15
+RESPONSE_WINDOW = DAY
+ARBITRATION_WINDOW = 7 * DAY
+ARBITRATOR = "0x00000000000000000000000000000000000A7b17"
+PRICE = 10**18
+TAG = b"translate".ljust(32, b"\0")
+TERMS = b"\x11" * 32
+RESULT = b"\x22" * 32
+E18 = 10**18
+
+# Status codes (mirror JobEscrow's STATUS_ constants).
+NONE, REQUESTED, ACCEPTED, DELIVERED, COMPLETED, REFUNDED = 0, 1, 2, 3, 4, 5
+DISPUTED, REJECTED, RESOLVED = 6, 7, 8
+# Reputation outcomes (IReputationHook).
+OUT_COMPLETED, OUT_REFUNDED_LATE, OUT_DECLINED = 1, 2, 3
+OUT_DISPUTE_CLIENT, OUT_DISPUTE_PROVIDER, OUT_SETTLED, OUT_SPLIT, OUT_REJECTED = 4, 5, 6, 7, 8
+# A result URI of the size the gas ceilings are held at (66 bytes).
+RESULT_URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
+# Listing states.
+L_ACTIVE, L_PAUSED, L_CLOSED = 1, 2, 3
+# Modes of MockWeirdToken.
+MODE_NORMAL, MODE_FALSE, MODE_FEE, MODE_ZERO_REVERTS, MODE_REENTRANT = 0, 1, 2, 3, 4
+
+SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+
+OFFER_TYPES = {
+    "Offer": [
+        {"name": "provider_id", "type": "uint256"},
+        {"name": "client_id", "type": "uint256"},
+        {"name": "token", "type": "address"},
+        {"name": "price", "type": "uint256"},
+        {"name": "delivery_time", "type": "uint256"},
+        {"name": "terms_hash", "type": "bytes32"},
+        {"name": "nonce", "type": "uint256"},
+        {"name": "expiry", "type": "uint256"},
+    ]
+}
+
+
+def now() -> int:
+    return int(boa.env.evm.patch.timestamp)
+
+
+def job_id_of(sequence: int, client_id: int, provider_id: int) -> int:
+    return (sequence << 128) | (client_id << 64) | provider_id
+
+
+def sign_offer(
+    escrow: Any, signer: LocalAccount, offer: dict[str, Any], chain_id: int | None = None
+) -> tuple[tuple[Any, ...], int, int, int]:
+    """Sign an offer for `escrow` (EIP-712); returns (offer tuple, v, r, s)."""
+    domain = {
+        "name": "AgentMarket JobEscrow",
+        "version": "1",
+        "chainId": chain_id if chain_id is not None else boa.env.evm.patch.chain_id,
+        "verifyingContract": str(escrow.address),
+    }
+    signed = Account.sign_typed_data(signer.key, domain, OFFER_TYPES, offer)
+    as_tuple = tuple(offer[f["name"]] for f in OFFER_TYPES["Offer"])
+    return as_tuple, signed.v, signed.r, signed.s
+
+
+def set_wallet(registry: Any, agent_id: int, owner: str, wallet: LocalAccount) -> None:
+    """Make `wallet` the agent's operator (ERC-8004 `setAgentWallet` proof)."""
+    deadline = now() + 200
+    domain = {
+        "name": "ERC8004IdentityRegistry",
+        "version": "1",
+        "chainId": boa.env.evm.patch.chain_id,
+        "verifyingContract": str(registry.address),
+    }
+    types = {
+        "AgentWalletSet": [
+            {"name": "agentId", "type": "uint256"},
+            {"name": "newWallet", "type": "address"},
+            {"name": "owner", "type": "address"},
+            {"name": "deadline", "type": "uint256"},
+        ]
+    }
+    message = {
+        "agentId": agent_id,
+        "newWallet": wallet.address,
+        "owner": owner,
+        "deadline": deadline,
+    }
+    sig = Account.sign_typed_data(wallet.key, domain, types, message).signature
+    with boa.env.prank(owner):
+        registry.setAgentWallet(agent_id, wallet.address, deadline, bytes(sig))
+
+
+def storage_slot(contract: Any, name: str, *keys: Any) -> int:
+    """The storage slot of `name` (a HashMap's entry for `keys`), Vyper 0.4
+    layout: an entry's slot is keccak256(slot ++ key)."""
+    from eth_utils import keccak, to_canonical_address
+
+    slot = int(contract.compiler_data.storage_layout["storage_layout"][name]["slot"])
+    for key in keys:
+        raw = (
+            to_canonical_address(key).rjust(32, b"\0")
+            if isinstance(key, str)
+            else int(key).to_bytes(32, "big")
+        )
+        slot = int.from_bytes(keccak(slot.to_bytes(32, "big") + raw), "big")
+    return slot
+
+
+def peek(contract: Any, name: str, *keys: Any) -> int:
+    """Read a raw storage word (tests only)."""
+    from eth_utils import to_canonical_address
+
+    state = boa.env.evm.vm.state
+    return int(
+        state.get_storage(
+            to_canonical_address(str(contract.address)), storage_slot(contract, name, *keys)
+        )
+    )
+
+
+def poke(contract: Any, name: str, value: int, *keys: Any) -> None:
+    """Write a raw storage word, to reach a bound no test could reach by
+    calls alone (2**24 configs, 2**16 tokens, 2**32 listing edits)."""
+    from eth_utils import to_canonical_address
+
+    state = boa.env.evm.vm.state
+    state.set_storage(
+        to_canonical_address(str(contract.address)), storage_slot(contract, name, *keys), value
+    )
