@@ -1,0 +1,1 @@
+"""Tests of the reputation registry (issue 5)."""
