@@ -1,7 +1,10 @@
 """Fixtures for the arbitration tests: an ArbiterPanel, mock arbitrables, a paid court.
 
 The root conftest supplies role-named accounts and per-test isolation; this one adds
-arbiters and factory fixtures (`deploy_panel`, `open_dispute`, `extra`).
+arbiters and factory fixtures (`deploy_panel`, `open_dispute`, `extra`), and for the
+DisputeResolver: a MockDisputeHost ledger (`host`), the `resolver`, `make_job`,
+`open_case`, `panel_rules`, `ledger`, `hostile_court`, `make_operator`, and the
+payout `model` the tests compare against.
 """
 
 from __future__ import annotations
@@ -135,3 +138,232 @@ def paid_arbitrable(court: Any, deploy_arbitrable: Callable[[Any], Any]) -> Any:
 @pytest.fixture(scope="module")
 def ruling_lib() -> Any:
     return load("MockRuling")
+
+
+# ------------------------------------------------------------ DisputeResolver
+#
+# The resolver runs against MockDisputeHost (a ledger with the escrow's
+# revert strings and conservation checks), the real AgentRegistry and, as
+# arbitrator, the real ArbiterPanel (2-of-3, `panel` above), the paid court or
+# a hostile one. Amounts are odd on purpose, so rounding shows.
+
+TOKEN = "0x00000000000000000000000000000000000000A1"  # the mock ledger's token
+AMOUNT = 1_000_003
+BOND = 50_001
+REVIEW_WINDOW = 2 * 86_400
+RESPONSE_WINDOW = 3 * 86_400
+ARBITRATION_WINDOW = 7 * 86_400
+
+
+@pytest.fixture(scope="module")
+def parties(
+    register_agent: Callable[..., int], client_principal: str, provider_principal: str
+) -> tuple[int, int]:
+    """(client agent id, provider agent id), owned by the two principals."""
+    return register_agent(client_principal), register_agent(provider_principal)
+
+
+@pytest.fixture(scope="module")
+def client_id(parties: tuple[int, int]) -> int:
+    return parties[0]
+
+
+@pytest.fixture(scope="module")
+def provider_id(parties: tuple[int, int]) -> int:
+    return parties[1]
+
+
+@pytest.fixture(scope="module")
+def host(registry: Any, deployer: str) -> Any:
+    with boa.env.prank(deployer):
+        return load("MockDisputeHost", registry.address)
+
+
+@pytest.fixture(scope="module")
+def resolver(host: Any, registry: Any, deployer: str) -> Any:
+    with boa.env.prank(deployer):
+        r = load("DisputeResolver", host.address, registry.address)
+        host.set_resolver(r.address)
+    return r
+
+
+@pytest.fixture(scope="module")
+def make_job(host: Any, parties: tuple[int, int], resolver: Any, panel: Any) -> Callable[..., int]:
+    """`make_job(arbitrator=panel, amount=AMOUNT, bond=BOND, fee_bps=0, ...)`: a
+    Delivered job in the mock host; the client is funded with amount + bond
+    and the provider with a bond (`fund=False`: no bonds funded;
+    `fund_provider=False`: no provider bond)."""
+
+    def _make(
+        arbitrator: Any = None,
+        amount: int = AMOUNT,
+        bond: int = BOND,
+        fee_bps: int = 0,
+        response_window: int = RESPONSE_WINDOW,
+        arbitration_window: int = ARBITRATION_WINDOW,
+        review_window: int = REVIEW_WINDOW,
+        fund: bool = True,
+        fund_provider: bool = True,
+    ) -> int:
+        client, provider = parties
+        arb = arbitrator if arbitrator is not None else panel
+        arb_address = arb if isinstance(arb, str) else arb.address
+        host.deposit(client, TOKEN, amount + bond if fund else amount)
+        if fund and fund_provider:
+            host.deposit(provider, TOKEN, bond)
+        return int(
+            host.create_job(
+                client,
+                provider,
+                TOKEN,
+                amount,
+                bond,
+                response_window,
+                arbitration_window,
+                arb_address,
+                review_window,
+                fee_bps,
+            )
+        )
+
+    return _make
+
+
+@pytest.fixture(scope="module")
+def ledger(host: Any, parties: tuple[int, int]) -> Callable[[], dict[str, int]]:
+    """`ledger()`: the mock host's balances that a dispute moves."""
+
+    def _ledger() -> dict[str, int]:
+        client, provider = parties
+        return {
+            "client": int(host.balance_of(client, TOKEN)),
+            "provider": int(host.balance_of(provider, TOKEN)),
+            "fees": int(host.fees_total(TOKEN)),
+            "locked": int(host.locked_total(TOKEN)),
+            "bonds": int(host.bonds_total(TOKEN)),
+        }
+
+    return _ledger
+
+
+@pytest.fixture(scope="module")
+def open_case(resolver: Any, client_principal: str, provider_principal: str) -> Callable[..., None]:
+    """`open_case(job_id, answer=True, client_value=0, provider_value=0)`:
+    the client disputes and, unless told otherwise, the provider answers."""
+
+    def _open(
+        job_id: int, answer: bool = True, client_value: int = 0, provider_value: int = 0
+    ) -> None:
+        with boa.env.prank(client_principal):
+            resolver.dispute(job_id, "ipfs://meta", value=client_value)
+        if answer:
+            with boa.env.prank(provider_principal):
+                resolver.answer(job_id, "ipfs://answer", value=provider_value)
+
+    return _open
+
+
+@pytest.fixture(scope="module")
+def panel_rules(panel: Any, resolver: Any, arbiters: list[str]) -> Callable[[int, int], None]:
+    """`panel_rules(job_id, ruling)`: two of the panel's three arbiters vote
+    `ruling` on the job's case; the second vote calls `rule` on the resolver."""
+
+    def _rule(job_id: int, ruling: int) -> None:
+        dispute_id = resolver.dispute_of(job_id).arbitrator_dispute_id
+        for arbiter in arbiters[:2]:
+            with boa.env.prank(arbiter):
+                panel.vote(dispute_id, ruling)
+
+    return _rule
+
+
+@pytest.fixture(scope="module")
+def hostile_court(deployer: str) -> Any:
+    """A MockHostileArbitrator (free; modes set per test)."""
+    with boa.env.prank(deployer):
+        return load("MockHostileArbitrator", 0)
+
+
+@pytest.fixture(scope="module")
+def make_operator(registry: Any, keyed: Callable[[str], Any]) -> Callable[[int, str], str]:
+    """`make_operator(agent_id, label)`: a keyed account made the agent's
+    operator with a valid EIP-712 `AgentWalletSet` proof; returns its address."""
+    from eth_account import Account
+    from eth_account.messages import encode_typed_data
+
+    def _make(agent_id: int, label: str) -> str:
+        account = keyed(label)
+        owner = str(registry.ownerOf(agent_id))
+        deadline = int(boa.env.timestamp) + 60
+        message = {
+            "types": {
+                "EIP712Domain": [
+                    {"name": "name", "type": "string"},
+                    {"name": "version", "type": "string"},
+                    {"name": "chainId", "type": "uint256"},
+                    {"name": "verifyingContract", "type": "address"},
+                ],
+                "AgentWalletSet": [
+                    {"name": "agentId", "type": "uint256"},
+                    {"name": "newWallet", "type": "address"},
+                    {"name": "owner", "type": "address"},
+                    {"name": "deadline", "type": "uint256"},
+                ],
+            },
+            "primaryType": "AgentWalletSet",
+            "domain": {
+                "name": "ERC8004IdentityRegistry",
+                "version": "1",
+                "chainId": boa.env.evm.patch.chain_id,
+                "verifyingContract": str(registry.address),
+            },
+            "message": {
+                "agentId": agent_id,
+                "newWallet": str(account.address),
+                "owner": owner,
+                "deadline": deadline,
+            },
+        }
+        signed = Account.sign_message(encode_typed_data(full_message=message), account.key)
+        with boa.env.prank(owner):
+            registry.setAgentWallet(agent_id, account.address, deadline, bytes(signed.signature))
+        return str(account.address)
+
+    return _make
+
+
+OUTCOME_CLIENT, OUTCOME_PROVIDER, OUTCOME_SETTLED, OUTCOME_SPLIT = 4, 5, 6, 7
+(
+    ST_NONE,
+    ST_AWAITING,
+    ST_AT_ARBITRATOR,
+    ST_DEFAULT_WIN,
+    ST_SETTLED,
+    ST_RULED,
+    ST_NEUTRAL,
+) = range(7)
+
+
+def model(amount: int, bond: int, ruling: int) -> tuple[int, int, int, int]:
+    """What a ruling pays, written out independently of the contract:
+    (provider share, client bond back, provider bond back, outcome)."""
+    if ruling == 0:
+        return amount // 2, bond, bond, OUTCOME_SPLIT
+    if ruling == 1:
+        return 0, bond, 0, OUTCOME_CLIENT
+    if ruling == 2:
+        return amount, 0, bond, OUTCOME_PROVIDER
+    p = ruling - 3
+    assert 0 <= p <= 100
+    return amount * p // 100, bond - bond * p // 100, bond - bond * (100 - p) // 100, OUTCOME_SPLIT
+
+
+def native_model(advance: int, ruling: int) -> int:
+    """The provider's part of the client's native advance under a ruling."""
+    if ruling == 0:
+        return advance // 2
+    if ruling == 1:
+        return 0
+    if ruling == 2:
+        return advance
+    return advance * (ruling - 3) // 100
