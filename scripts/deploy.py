@@ -30,6 +30,9 @@ class ApeDeployer:
     def __init__(self, account: AccountAPI) -> None:
         self.account = account
 
+    def nonce(self) -> int:
+        return int(self.account.nonce)
+
     def deploy(self, name: str, args: list[Any]) -> Deployed:
         instance = getattr(project, name).deploy(*args, sender=self.account)
         receipt = instance.creation_metadata.receipt

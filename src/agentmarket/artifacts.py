@@ -12,16 +12,6 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-# The deployable contracts, in deployment order. Only those whose artifact
-# exists are deployed (the protocol grows one contract at a time).
-DEPLOYABLES: tuple[str, ...] = (
-    "AgentRegistry",
-    "ServiceListings",
-    "ReputationRegistry",
-    "ArbiterPanel",
-    "JobEscrow",
-)
-
 
 class ArtifactMissingError(LookupError):
     """The package holds no compiled artifact of that name."""

@@ -27,8 +27,13 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
 def deployable_sources() -> list[Path]:
-    """Every deployable contract: the `.vy` files directly under `contracts/`."""
+    """Every deployable protocol contract: the `.vy` files directly under `contracts/`."""
     return sorted(CONTRACTS.glob("*.vy"))
+
+
+def demo_sources() -> list[Path]:
+    """Contracts the demo needs that are not part of the protocol (`contracts/demo/`)."""
+    return sorted((CONTRACTS / "demo").glob("*.vy"))
 
 
 def compile_contract(path: Path, experimental_codegen: bool = False) -> dict[str, Any]:
@@ -63,6 +68,8 @@ def expected_files() -> dict[Path, str]:
         compiled = compile_contract(src)
         files[INTERFACES / f"{src.stem}.json"] = render(compiled["abi"])
         files[ARTIFACTS / f"{src.stem}.json"] = render(compiled)
+    for src in demo_sources():
+        files[ARTIFACTS / f"{src.stem}.json"] = render(compile_contract(src))
     return files
 
 

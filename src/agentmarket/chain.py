@@ -12,6 +12,7 @@ from typing import Any, cast
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
+from eth_tester.exceptions import TransactionFailed
 from web3 import Web3
 from web3.contract.contract import ContractFunction
 from web3.exceptions import ContractLogicError, TimeExhausted
@@ -44,9 +45,14 @@ def funded_test_accounts(w3: Web3, count: int = 10) -> list[LocalAccount]:
     return [Account.from_key(k.to_bytes()) for k in keys]
 
 
-def revert_reason(exc: ContractLogicError) -> str:
+# What a refused call raises: web3's ContractLogicError over JSON-RPC; the
+# in-process eth-tester provider raises its own TransactionFailed instead.
+REVERTS = (ContractLogicError, TransactionFailed)
+
+
+def revert_reason(exc: Exception) -> str:
     """The revert string of a failed call, without web3's "execution reverted: " prefix."""
-    message = exc.message or str(exc)
+    message = getattr(exc, "message", None) or str(exc)
     for prefix in ("execution reverted: ", "execution reverted:"):
         if message.startswith(prefix):
             return message[len(prefix) :]
@@ -73,7 +79,7 @@ class Signer:
         if "gas" not in tx:
             try:
                 tx["gas"] = int(self.w3.eth.estimate_gas(tx) * 1.2) + 10_000  # type: ignore[arg-type]
-            except ContractLogicError as exc:
+            except REVERTS as exc:
                 raise ContractRevertError(revert_reason(exc)) from exc
         if "maxFeePerGas" not in tx and "gasPrice" not in tx:
             base = self.w3.eth.get_block("latest").get("baseFeePerGas", 0)
@@ -97,7 +103,7 @@ class Signer:
         try:
             params = cast(TxParams, {"from": self.address, "value": value, "gas": 0})
             tx = fn.build_transaction(params)
-        except ContractLogicError as exc:
+        except REVERTS as exc:
             raise ContractRevertError(revert_reason(exc)) from exc
         del tx["gas"]
         return self.send(dict(tx))
@@ -106,6 +112,6 @@ class Signer:
         call = {k: tx[k] for k in ("from", "to", "data", "value") if k in tx}
         try:
             self.w3.eth.call(call, receipt["blockNumber"] - 1)  # type: ignore[arg-type]
-        except ContractLogicError as exc:
+        except REVERTS as exc:
             return revert_reason(exc)
         return "transaction reverted without a reason"

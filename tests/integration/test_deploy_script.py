@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from web3 import Web3
 
-from agentmarket.artifacts import artifact_names, load_artifact
-from agentmarket.wiring import Deployment
+from agentmarket.artifacts import load_artifact
+from agentmarket.wiring import PLAN, Deployment
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,7 +43,7 @@ def test_deploy__anvil__records_every_contract_and_they_answer(
     record = Deployment.load(record_path)
     w3 = Web3(Web3.HTTPProvider(anvil_url))
     assert record.chain_id == w3.eth.chain_id == 1337
-    assert set(record.contracts) == set(artifact_names())
+    assert set(record.contracts) == {step.name for step in PLAN}
 
     for name, deployed in record.contracts.items():
         receipt = w3.eth.get_transaction_receipt(deployed.tx_hash)

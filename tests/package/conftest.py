@@ -6,6 +6,16 @@ from agentmarket import bench
 
 
 @pytest.fixture(scope="session")
-def measured_gas() -> dict[str, int]:
-    """One benchmark run (real transactions on eth-tester), shared by the gas tests."""
-    return bench.measure()
+def measured() -> tuple[dict[str, int], dict[str, int]]:
+    """One benchmark run (real transactions on eth-tester), shared by the tests."""
+    return bench.measure_all()
+
+
+@pytest.fixture(scope="session")
+def measured_gas(measured: tuple[dict[str, int], dict[str, int]]) -> dict[str, int]:
+    return measured[0]
+
+
+@pytest.fixture(scope="session")
+def measured_sizes(measured: tuple[dict[str, int], dict[str, int]]) -> dict[str, int]:
+    return measured[1]

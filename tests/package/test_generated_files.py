@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from agentmarket import bench, build
+from agentmarket.wiring import PLAN
 
 
 def test_abis_and_artifacts__match_a_fresh_compile() -> None:
@@ -13,8 +14,9 @@ def test_abis_and_artifacts__match_a_fresh_compile() -> None:
 
 def test_every_deployable__has_an_abi_and_an_artifact() -> None:
     names = {p.stem for p in build.deployable_sources()}
+    demo = {p.stem for p in build.demo_sources()}
     assert names == {p.stem for p in build.INTERFACES.glob("*.json")}
-    assert names == {p.stem for p in build.ARTIFACTS.glob("*.json")}
+    assert names | demo == {p.stem for p in build.ARTIFACTS.glob("*.json")}
 
 
 def test_gas_json__matches_a_fresh_benchmark(measured_gas: dict[str, int]) -> None:
@@ -26,3 +28,13 @@ def test_readme_gas_table__is_rendered_from_gas_json() -> None:
     committed = json.loads(bench.DEFAULT_OUT.read_text())
     readme = (bench.ROOT / "README.md").read_text()
     assert bench.render_table(committed) in readme, "run ./dev bench to refresh the README table"
+
+
+def test_sizes_json_and_readme__match_the_deployed_code(measured_sizes: dict[str, int]) -> None:
+    assert json.loads(bench.SIZES_OUT.read_text()) == measured_sizes, "run ./dev bench"
+    readme = (bench.ROOT / "README.md").read_text()
+    assert bench.render_sizes(measured_sizes) in readme, "run ./dev bench"
+
+
+def test_deployment_plan__deploys_every_deployable_contract() -> None:
+    assert {step.name for step in PLAN} == {p.stem for p in build.deployable_sources()}

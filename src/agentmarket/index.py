@@ -1,0 +1,559 @@
+"""The discovery index: the chain's listings, jobs and reputation in SQLite.
+
+    indexer = Indexer(w3, {"ServiceListings": ..., "JobEscrow": ..., "ReputationRegistry": ...},
+                      db_url="sqlite:///index.db", start_block=deployment_block)
+    indexer.sync()                       # resumes where the last sync stopped
+    indexer.find_providers("translate", max_price=10**18, min_score=8000, limit=10)
+
+How it syncs: block ranges of `batch_size` are read with one `eth_getLogs`
+each (the three contracts' addresses and the followed event topics in one
+filter), decoded, and applied in chain order. Each batch's rows and the
+cursor's advance commit in ONE SQLite transaction (WAL mode), so killing the
+process at any instant leaves the database at a batch boundary and the next
+`sync()` continues from there. Listing edits replace the row (the latest
+version wins); paused and closed listings stay in the table with `active = 0`
+and are never returned.
+
+Reputation is read, not rebuilt: the escrow writes its facts into
+ReputationRegistry without an event of its own, and the weighted value of a
+job (its token's governance weight) is not in any event, so events alone
+cannot reproduce the aggregate. Instead, every agent touched in a batch by a
+settlement (`JobCompleted`, `JobRefunded`) or a rating (`Rated`) has its
+`reputation_of` read at the batch's last block, and that row is stored with
+the batch. The table thus always equals the registry's view at the cursor.
+
+Capability tags: a tag given as `str` is `keccak256` of its exact UTF-8 bytes
+(no case folding or trimming): `tag_hash("translate") == Web3.keccak(text="translate")`,
+the same as Vyper's `keccak256("translate")`. Listings must be created with
+the same convention; pass `bytes` (32 of them) to look up a raw tag.
+
+Score: `ProviderMatch.score` is the provider's value-weighted average rating
+(`Reputation.average_score`, hundredths: 8750 means 87.50, 0 when unrated);
+`min_score` uses the same unit. Ties break by weighted volume (higher first),
+then price (lower first), then token address, then listing id.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from web3 import Web3
+
+from agentmarket.errors import AgentMarketError
+from agentmarket.index_events import (
+    FOLLOWED,
+    LISTINGS,
+    AgentReputation,
+    ChainEvent,
+    EventSource,
+    Web3EventSource,
+    touched_agents,
+)
+from agentmarket.index_schema import (
+    MAX_U256,
+    IndexMismatchError,
+    from_u256,
+    get_meta,
+    int64,
+    open_database,
+    set_meta,
+    u256,
+)
+from agentmarket.market import tag_hash
+from agentmarket.wiring import Deployment
+
+DEFAULT_DB_URL = "sqlite:///agentmarket-index.db"
+DEFAULT_BATCH_SIZE = 2_000
+
+STATE_ACTIVE = 1
+STATE_PAUSED = 2
+STATE_CLOSED = 3
+
+# Job status codes (IJobEscrow).
+JOB_REQUESTED = 1
+JOB_ACCEPTED = 2
+JOB_DELIVERED = 3
+JOB_COMPLETED = 4
+JOB_REFUNDED = 5
+JOB_DISPUTED = 6
+JOB_RESOLVED = 8
+
+
+Handler = Callable[[sqlite3.Connection, ChainEvent], None]
+
+
+class IndexSyncError(AgentMarketError):
+    """The node refused to return a range's logs, even one block at a time."""
+
+
+def _token(address: str) -> str:
+    """Tokens are stored as lowercase 0x-hex, so comparisons ignore checksum case."""
+    if not Web3.is_address(address):
+        raise ValueError(f"{address!r} is not an address")
+    return address.lower()
+
+
+@dataclass(frozen=True)
+class ProviderMatch:
+    """One active listing that answers a discovery query, with its provider's record."""
+
+    listing_id: int
+    provider_id: int
+    tag: bytes
+    token: str
+    price: int
+    max_delivery_time: int
+    terms_hash: bytes
+    terms_uri: str
+    version: int
+    score: int
+    volume: int
+    jobs: int
+    completed: int
+    rating_count: int
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What one `Indexer.sync()` did."""
+
+    from_block: int
+    to_block: int
+    batches: int
+    events: int
+    seconds: float
+
+
+# ----------------------------------------------------------------- ingest
+
+
+def apply_events(conn: sqlite3.Connection, events: Iterable[ChainEvent]) -> int:
+    """Write decoded events into the tables, in the order given; return how many.
+
+    Runs inside the caller's transaction. Re-applying an event is harmless:
+    listing writes only move a row to a newer version.
+    """
+    count = 0
+    for ev in events:
+        handler = _HANDLERS.get(ev.name)
+        if handler is not None:
+            handler(conn, ev)
+        count += 1
+    return count
+
+
+def store_reputations(
+    conn: sqlite3.Connection, reputations: Iterable[AgentReputation], block: int
+) -> None:
+    """Upsert agents' aggregates as read at `block`, and re-score their listings
+    (inside the caller's transaction)."""
+    reputations = list(reputations)
+    conn.executemany(
+        """INSERT OR REPLACE INTO reputation (agent_id, completed, failed, refunded,
+               disputes_won, disputes_lost, settled, jobs, volume, rating_count,
+               rating_weight, rating_weighted_score, average_score, block)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            (
+                int64(r.agent_id),
+                int64(r.completed),
+                int64(r.failed),
+                int64(r.refunded),
+                int64(r.disputes_won),
+                int64(r.disputes_lost),
+                int64(r.settled),
+                int64(r.jobs),
+                u256(r.volume),
+                int64(r.rating_count),
+                u256(r.rating_weight),
+                u256(r.rating_weighted_score),
+                int64(r.average_score),
+                block,
+            )
+            for r in reputations
+        ],
+    )
+    conn.executemany(
+        "UPDATE listings SET score = ?, volume = ? WHERE provider_id = ?",
+        [(int64(r.average_score), u256(r.volume), r.agent_id) for r in reputations],
+    )
+
+
+def ingest_batch(
+    conn: sqlite3.Connection,
+    events: Sequence[ChainEvent],
+    reputations: Iterable[AgentReputation],
+    to_block: int,
+) -> None:
+    """Commit one batch atomically: its events, the reputations it touched, and the
+    cursor moved to `to_block + 1`. Either all of it lands or none does."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        apply_events(conn, events)
+        store_reputations(conn, reputations, to_block)
+        conn.execute(
+            "INSERT OR REPLACE INTO sync_cursor (id, next_block) VALUES (1, ?)", (to_block + 1,)
+        )
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _listing_created(conn: sqlite3.Connection, ev: ChainEvent) -> None:
+    _upsert_listing(conn, ev, version=1, state=STATE_ACTIVE)
+
+
+def _listing_updated(conn: sqlite3.Connection, ev: ChainEvent) -> None:
+    # An edit keeps the state (active or paused). A listing first seen through
+    # an edit (created before the start block) is taken as active.
+    _upsert_listing(conn, ev, version=int(ev.args["version"]), state=STATE_ACTIVE)
+
+
+def _upsert_listing(conn: sqlite3.Connection, ev: ChainEvent, version: int, state: int) -> None:
+    a = ev.args
+    conn.execute(
+        """INSERT INTO listings (listing_id, provider_id, tag, token, price, max_delivery_time,
+               terms_hash, terms_uri, version, state, active, score, volume,
+               created_block, updated_block)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+               COALESCE((SELECT average_score FROM reputation WHERE agent_id = ?2), 0),
+               COALESCE((SELECT volume FROM reputation WHERE agent_id = ?2), ?12),
+               ?13, ?13)
+           ON CONFLICT (listing_id) DO UPDATE SET
+               token = excluded.token, price = excluded.price,
+               max_delivery_time = excluded.max_delivery_time,
+               terms_hash = excluded.terms_hash, terms_uri = excluded.terms_uri,
+               version = excluded.version, updated_block = excluded.updated_block
+           WHERE excluded.version > listings.version""",
+        (
+            int64(int(a["listing_id"])),
+            int64(int(a["provider_id"])),
+            bytes(a["tag"]),
+            _token(str(a["token"])),
+            u256(int(a["price"])),
+            int64(int(a["max_delivery_time"])),
+            bytes(a["terms_hash"]),
+            str(a["terms_uri"]),
+            version,
+            state,
+            int(state == STATE_ACTIVE),
+            u256(0),
+            ev.block,
+        ),
+    )
+
+
+def _listing_state(state: int) -> Handler:
+    def handler(conn: sqlite3.Connection, ev: ChainEvent) -> None:
+        # A closed listing never reopens; a stale event never overrides a newer one.
+        conn.execute(
+            """UPDATE listings SET state = ?, active = ?, version = ?, updated_block = ?
+               WHERE listing_id = ? AND version < ? AND state != ?""",
+            (
+                state,
+                int(state == STATE_ACTIVE),
+                int(ev.args["version"]),
+                ev.block,
+                int64(int(ev.args["listing_id"])),
+                int(ev.args["version"]),
+                STATE_CLOSED,
+            ),
+        )
+
+    return handler
+
+
+def _job_created(conn: sqlite3.Connection, ev: ChainEvent) -> None:
+    a = ev.args
+    listing_id = int(a["listing_id"])
+    status = JOB_REQUESTED if listing_id else JOB_ACCEPTED  # 0: a signed offer, accepted
+    conn.execute(
+        """INSERT OR IGNORE INTO jobs (job_id, client_id, provider_id, listing_id, token,
+               price, paid, status, created_block, updated_block)
+           VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)""",
+        (
+            u256(int(a["job_id"])),
+            int64(int(a["client_id"])),
+            int64(int(a["provider_id"])),
+            int64(listing_id),
+            _token(str(a["token"])),
+            u256(int(a["price"])),
+            status,
+            ev.block,
+            ev.block,
+        ),
+    )
+
+
+def _job_status(status: int, paid_arg: str | None = None) -> Handler:
+    def handler(conn: sqlite3.Connection, ev: ChainEvent) -> None:
+        paid = u256(int(ev.args[paid_arg])) if paid_arg else None
+        conn.execute(
+            """UPDATE jobs SET status = ?, paid = COALESCE(?, paid), updated_block = ?
+               WHERE job_id = ?""",
+            (status, paid, ev.block, u256(int(ev.args["job_id"]))),
+        )
+
+    return handler
+
+
+_HANDLERS: dict[str, Handler] = {
+    "ListingCreated": _listing_created,
+    "ListingUpdated": _listing_updated,
+    "ListingPaused": _listing_state(STATE_PAUSED),
+    "ListingResumed": _listing_state(STATE_ACTIVE),
+    "ListingClosed": _listing_state(STATE_CLOSED),
+    "JobCreated": _job_created,
+    "JobAccepted": _job_status(JOB_ACCEPTED),
+    "JobDelivered": _job_status(JOB_DELIVERED),
+    "JobCompleted": _job_status(JOB_COMPLETED, "provider_amount"),
+    "JobRefunded": _job_status(JOB_REFUNDED),
+    "DisputeOpened": _job_status(JOB_DISPUTED),
+    "DisputeSettled": _job_status(JOB_RESOLVED),
+}
+
+
+# ------------------------------------------------------------------ query
+
+# The inner query filters and sorts on `listings_discovery` alone and stops
+# at LIMIT; only the rows it keeps are joined to their provider's record.
+FIND_SQL = """
+SELECT l.listing_id, l.provider_id, l.tag, l.token, l.price, l.max_delivery_time,
+       l.terms_hash, l.terms_uri, l.version, l.score, l.volume,
+       COALESCE(r.jobs, 0), COALESCE(r.completed, 0), COALESCE(r.rating_count, 0)
+FROM (
+    SELECT listing_id, provider_id, tag, token, price, max_delivery_time,
+           terms_hash, terms_uri, version, score, volume
+    FROM listings
+    WHERE tag = ? AND active = 1 AND score >= ? AND price <= ?
+      AND (? IS NULL OR token = ?)
+    ORDER BY score DESC, volume DESC, price ASC, token ASC, listing_id ASC
+    LIMIT ?
+) AS l
+LEFT JOIN reputation AS r ON r.agent_id = l.provider_id
+ORDER BY l.score DESC, l.volume DESC, l.price ASC, l.token ASC, l.listing_id ASC
+"""
+
+
+def find_params(
+    tag: bytes | str,
+    max_price: int | None = None,
+    min_score: int = 0,
+    token: str | None = None,
+    limit: int = 20,
+) -> tuple[Any, ...]:
+    """The bound parameters of FIND_SQL for a query (exposed for EXPLAIN tests)."""
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    price = MAX_U256 if max_price is None else min(max_price, MAX_U256)
+    if price < 0:
+        raise ValueError("max_price must not be negative")
+    tok = None if token is None else _token(token)
+    return (tag_hash(tag), min_score, u256(price), tok, tok, limit)
+
+
+def find_providers(
+    conn: sqlite3.Connection,
+    tag: bytes | str,
+    max_price: int | None = None,
+    min_score: int = 0,
+    token: str | None = None,
+    limit: int = 20,
+) -> list[ProviderMatch]:
+    """Active listings for capability `tag`, price ≤ `max_price` (any when None),
+    provider score ≥ `min_score` (hundredths), in `token` if given; best score first."""
+    rows = conn.execute(FIND_SQL, find_params(tag, max_price, min_score, token, limit))
+    return [
+        ProviderMatch(
+            listing_id=int(r[0]),
+            provider_id=int(r[1]),
+            tag=bytes(r[2]),
+            token=Web3.to_checksum_address(r[3]),
+            price=from_u256(r[4]),
+            max_delivery_time=int(r[5]),
+            terms_hash=bytes(r[6]),
+            terms_uri=str(r[7]),
+            version=int(r[8]),
+            score=int(r[9]),
+            volume=from_u256(r[10]),
+            jobs=int(r[11]),
+            completed=int(r[12]),
+            rating_count=int(r[13]),
+        )
+        for r in rows
+    ]
+
+
+def next_block(conn: sqlite3.Connection) -> int | None:
+    """The first block not yet synced, or None before the first sync."""
+    row = conn.execute("SELECT next_block FROM sync_cursor WHERE id = 1").fetchone()
+    return None if row is None else int(row[0])
+
+
+# ---------------------------------------------------------------- indexer
+
+
+class Indexer:
+    """Follows a deployment's events into a SQLite database and answers discovery queries.
+
+    `deployment_addresses` maps contract names to addresses; ServiceListings is
+    required, JobEscrow and ReputationRegistry are followed when present.
+    `start_block` is where a new database begins (the deployment's first
+    block; earlier blocks hold nothing). `confirmations` keeps the sync that
+    many blocks behind the head, as a margin against reorgs (the index does
+    not undo reorganised blocks). `source` replaces the web3 reader (tests).
+    """
+
+    def __init__(
+        self,
+        w3: Web3 | None,
+        deployment_addresses: Mapping[str, str],
+        db_url: str = DEFAULT_DB_URL,
+        *,
+        start_block: int = 0,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        confirmations: int = 0,
+        progress: bool = True,
+        source: EventSource | None = None,
+        console: Console | None = None,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        if source is None:
+            if w3 is None:
+                raise ValueError("give a web3 connection or an event source")
+            source = Web3EventSource(w3, deployment_addresses)
+        elif LISTINGS not in deployment_addresses:
+            raise ValueError(f"the index needs the {LISTINGS} address")
+        self.source: EventSource = source
+        self.batch_size = batch_size
+        self.confirmations = confirmations
+        self.progress = progress
+        self.console = console or Console(stderr=True)
+        self.conn = open_database(db_url)
+        followed = {
+            name: deployment_addresses[name].lower()
+            for name in FOLLOWED
+            if name in deployment_addresses
+        }
+        self._bind(json.dumps(followed, sort_keys=True), w3, start_block)
+
+    def _bind(self, addresses: str, w3: Web3 | None, start_block: int) -> None:
+        """Tie the database to one chain and one deployment, or check that it is."""
+        chain_id = str(w3.eth.chain_id) if w3 is not None else None
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            stored = get_meta(conn, "addresses")
+            if stored is None:
+                set_meta(conn, "addresses", addresses)
+                if chain_id is not None:
+                    set_meta(conn, "chain_id", chain_id)
+                conn.execute(
+                    "INSERT OR IGNORE INTO sync_cursor (id, next_block) VALUES (1, ?)",
+                    (start_block,),
+                )
+            elif stored != addresses:
+                raise IndexMismatchError(
+                    f"this index follows {stored}, not {addresses}; use another database"
+                )
+            elif chain_id is not None and get_meta(conn, "chain_id") not in (None, chain_id):
+                raise IndexMismatchError(
+                    f"this index was built on chain {get_meta(conn, 'chain_id')}, not {chain_id}"
+                )
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    @classmethod
+    def from_deployment(
+        cls, w3: Web3 | None, deployment: Deployment, db_url: str = DEFAULT_DB_URL, **kwargs: Any
+    ) -> Indexer:
+        """An indexer for a `wiring.Deployment` record, starting at its first block."""
+        contracts = deployment.contracts
+        addresses = {n: c.address for n, c in contracts.items() if n in FOLLOWED}
+        start = min((c.block for n, c in contracts.items() if n in FOLLOWED), default=0)
+        kwargs.setdefault("start_block", start)
+        return cls(w3, addresses, db_url, **kwargs)
+
+    @property
+    def next_block(self) -> int:
+        """The first block the next sync will read."""
+        found = next_block(self.conn)
+        return 0 if found is None else found
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Indexer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def sync(self, to_block: int | None = None) -> SyncReport:
+        """Sync from the cursor to `to_block` (default: head minus confirmations)."""
+        started = time.perf_counter()
+        first = self.next_block
+        target = self.source.head() - self.confirmations if to_block is None else to_block
+        batches = events = 0
+        if target < first:
+            return SyncReport(first, target, 0, 0, time.perf_counter() - started)
+        total = target - first + 1
+        show = self.progress and total > self.batch_size
+        bar = Progress(
+            TextColumn("[bold]index[/] {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=self.console,
+            disable=not show,
+            transient=False,
+        )
+        with bar:
+            task = bar.add_task("blocks", total=total)
+            start = first
+            size = self.batch_size
+            while start <= target:
+                end = min(start + size - 1, target)
+                try:
+                    batch = self.source.events(start, end)
+                except Exception as exc:  # the node's range/size limits differ; halve
+                    if size == 1:
+                        raise IndexSyncError(f"logs of block {start}: {exc}") from exc
+                    size = max(1, size // 2)
+                    continue
+                agents = sorted(touched_agents(batch))
+                reps = self.source.reputations(agents, end) if agents else []
+                ingest_batch(self.conn, batch, reps, end)
+                batches += 1
+                events += len(batch)
+                bar.update(task, advance=end - start + 1, description=f"{events} events")
+                start = end + 1
+        return SyncReport(first, target, batches, events, time.perf_counter() - started)
+
+    def find_providers(
+        self,
+        tag: bytes | str,
+        max_price: int | None = None,
+        min_score: int = 0,
+        token: str | None = None,
+        limit: int = 20,
+    ) -> list[ProviderMatch]:
+        """See the module-level `find_providers`."""
+        return find_providers(self.conn, tag, max_price, min_score, token, limit)

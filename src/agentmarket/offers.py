@@ -1,0 +1,153 @@
+"""EIP-712 offers: a provider's signed promise, which a client turns into an accepted job."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from eth_account.messages import encode_typed_data
+from eth_account.signers.local import LocalAccount
+from web3 import Web3
+
+ESCROW_DOMAIN_NAME = "AgentMarket JobEscrow"
+ESCROW_DOMAIN_VERSION = "1"
+
+OFFER_FIELDS = [
+    {"name": "provider_id", "type": "uint256"},
+    {"name": "client_id", "type": "uint256"},
+    {"name": "token", "type": "address"},
+    {"name": "price", "type": "uint256"},
+    {"name": "delivery_time", "type": "uint256"},
+    {"name": "terms_hash", "type": "bytes32"},
+    {"name": "nonce", "type": "uint256"},
+    {"name": "expiry", "type": "uint256"},
+]
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A provider's offer. `client_id` 0 lets any client take it."""
+
+    provider_id: int
+    client_id: int
+    token: str
+    price: int
+    delivery_time: int
+    terms_hash: bytes
+    nonce: int
+    expiry: int
+
+    def as_tuple(self) -> tuple[int, int, str, int, int, bytes, int, int]:
+        return (
+            self.provider_id,
+            self.client_id,
+            Web3.to_checksum_address(self.token),
+            self.price,
+            self.delivery_time,
+            self.terms_hash,
+            self.nonce,
+            self.expiry,
+        )
+
+
+@dataclass(frozen=True)
+class SignedOffer:
+    """An offer with its signature split as the escrow takes it."""
+
+    offer: Offer
+    v: int
+    r: int
+    s: int
+
+    def to_dict(self, chain_id: int | None = None, escrow: str | None = None) -> dict[str, Any]:
+        """A JSON-ready form, optionally naming the chain and escrow it was signed for."""
+        offer = asdict(self.offer)
+        offer["token"] = Web3.to_checksum_address(self.offer.token)
+        offer["terms_hash"] = "0x" + self.offer.terms_hash.hex()
+        data: dict[str, Any] = {
+            "offer": offer,
+            "signature": {"v": self.v, "r": hex(self.r), "s": hex(self.s)},
+        }
+        if chain_id is not None:
+            data["chain_id"] = chain_id
+        if escrow is not None:
+            data["escrow"] = Web3.to_checksum_address(escrow)
+        return data
+
+    def to_json(self, chain_id: int | None = None, escrow: str | None = None) -> str:
+        return json.dumps(self.to_dict(chain_id, escrow), indent=2) + "\n"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SignedOffer:
+        """Parse `to_dict`'s form; raise ValueError on a malformed offer."""
+        try:
+            o = data["offer"]
+            sig = data["signature"]
+            terms = bytes.fromhex(str(o["terms_hash"]).removeprefix("0x"))
+            if len(terms) != 32:
+                raise ValueError("terms_hash must be 32 bytes")
+            offer = Offer(
+                provider_id=int(o["provider_id"]),
+                client_id=int(o["client_id"]),
+                token=Web3.to_checksum_address(o["token"]),
+                price=int(o["price"]),
+                delivery_time=int(o["delivery_time"]),
+                terms_hash=terms,
+                nonce=int(o["nonce"]),
+                expiry=int(o["expiry"]),
+            )
+            return cls(
+                offer=offer, v=int(sig["v"]), r=int(str(sig["r"]), 0), s=int(str(sig["s"]), 0)
+            )
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"not a signed offer: missing or bad field {exc}") from exc
+
+    @classmethod
+    def from_json(cls, text: str) -> SignedOffer:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"not a signed offer: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ValueError("not a signed offer: expected a JSON object")
+        return cls.from_dict(data)
+
+
+def random_nonce() -> int:
+    """A fresh offer nonce: 64 random bits (the escrow keeps a bitmap per provider)."""
+    return secrets.randbits(64)
+
+
+def offer_typed_data(offer: Offer, chain_id: int, escrow: str) -> dict[str, object]:
+    """The EIP-712 typed data of an offer, bound to one chain and one escrow."""
+    message = asdict(offer)
+    message["token"] = Web3.to_checksum_address(offer.token)
+    return {
+        "types": {
+            "EIP712Domain": [
+                {"name": "name", "type": "string"},
+                {"name": "version", "type": "string"},
+                {"name": "chainId", "type": "uint256"},
+                {"name": "verifyingContract", "type": "address"},
+            ],
+            "Offer": OFFER_FIELDS,
+        },
+        "primaryType": "Offer",
+        "domain": {
+            "name": ESCROW_DOMAIN_NAME,
+            "version": ESCROW_DOMAIN_VERSION,
+            "chainId": chain_id,
+            "verifyingContract": Web3.to_checksum_address(escrow),
+        },
+        "message": message,
+    }
+
+
+def sign_offer(signer: LocalAccount, offer: Offer, chain_id: int, escrow: str) -> SignedOffer:
+    """Sign `offer` with the provider's principal or operator key."""
+    signed = signer.sign_message(
+        encode_typed_data(full_message=offer_typed_data(offer, chain_id, escrow))
+    )
+    return SignedOffer(offer=offer, v=int(signed.v), r=int(signed.r), s=int(signed.s))

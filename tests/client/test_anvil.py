@@ -1,0 +1,162 @@
+"""One job's life through the CLI against anvil over JSON-RPC (a real node, real receipts)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from eth_account import Account
+from web3 import Web3
+
+from agentmarket.chain import Signer, connect
+from agentmarket.market import EscrowClient
+
+from .conftest import UNIT, _invoke, deploy_token
+
+pytestmark = pytest.mark.integration
+
+# anvil's default dev accounts come from this public test mnemonic.
+ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
+ROLES = (
+    "governance",
+    "client_principal",
+    "provider_principal",
+    "client_operator",
+    "provider_operator",
+)
+
+
+def anvil_key(index: int) -> str:
+    Account.enable_unaudited_hdwallet_features()
+    account = Account.from_mnemonic(ANVIL_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
+    return "0x" + bytes(account.key).hex()
+
+
+ANVIL_KEYS = {role: anvil_key(i) for i, role in enumerate(ROLES)}
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def anvil_binary() -> str:
+    """anvil from node_modules (npm ci installs @foundry-rs/anvil), else from PATH."""
+    local = ROOT / "node_modules" / ".bin" / "anvil"
+    if local.exists():
+        return str(local)
+    found = shutil.which("anvil")
+    if found is None:
+        pytest.fail("anvil not found: run `npm ci` (it installs @foundry-rs/anvil)")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def anvil() -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [anvil_binary(), "--port", str(port), "--chain-id", "31337", "--silent"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while not Web3(Web3.HTTPProvider(url)).is_connected():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                err = proc.stderr.read().decode() if proc.stderr else ""
+                pytest.fail(f"anvil did not start on {url}: {err}")
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_anvil__deploy_and_one_job_life_through_the_cli(anvil: str, tmp_path: Path) -> None:
+    env = {f"AM_TEST_KEY_{role.upper()}": key for role, key in ANVIL_KEYS.items()}
+    env["AGENTMARKET_RPC"] = anvil
+
+    def am(*args: str, signer: str | None = None) -> Any:
+        run = _invoke(env, *args, "--json", signer=signer)
+        assert run.code == 0, f"{args}: {run.err}"
+        return run.json()
+
+    deployed = am("deploy", "--rpc", anvil, "--out", str(tmp_path), signer="governance")
+    assert Path(deployed["path"]).name == "chain-31337.json"
+    env["AGENTMARKET_DEPLOYMENT"] = deployed["path"]
+
+    w3 = connect(anvil)
+    governance = Signer(w3, Account.from_key(ANVIL_KEYS["governance"]))
+    principals = [
+        Account.from_key(ANVIL_KEYS[r]).address for r in ("client_principal", "provider_principal")
+    ]
+    token = deploy_token(w3, governance, principals)
+    EscrowClient(w3, deployed["contracts"]["JobEscrow"]["address"]).set_token(
+        governance, token, True, 10**18
+    )
+    env["AGENTMARKET_TOKEN"] = token
+
+    cid = am("register", "--uri", "ipfs://c", signer="client_principal")["agent_id"]
+    pid = am("register", "--uri", "ipfs://p", signer="provider_principal")["agent_id"]
+    am(
+        "wallet",
+        str(cid),
+        "--operator-key-env",
+        "AM_TEST_KEY_CLIENT_OPERATOR",
+        signer="client_principal",
+    )
+    am(
+        "wallet",
+        str(pid),
+        "--operator-key-env",
+        "AM_TEST_KEY_PROVIDER_OPERATOR",
+        signer="provider_principal",
+    )
+    am(
+        "policy",
+        str(cid),
+        "--per-job",
+        "50e18",
+        "--per-period",
+        "100e18",
+        "--period",
+        "1d",
+        signer="client_principal",
+    )
+    am("deposit", str(cid), "100e18", signer="client_principal")
+    listing = am(
+        "list",
+        str(pid),
+        "--tag",
+        "summarize",
+        "--price",
+        "20e18",
+        "--delivery-time",
+        "1h",
+        signer="provider_operator",
+    )["listing_id"]
+    job = str(am("hire", str(listing), "--client", str(cid), signer="client_operator")["job_id"])
+    am("accept", job, signer="provider_operator")
+    am("deliver", job, "--result-uri", "ipfs://result", signer="provider_operator")
+    assert am("complete", job, signer="client_operator")["status"] == "completed"
+    am("rate", job, "88", signer="client_operator")
+    assert am("show", "reputation", str(pid))["average_score"] == 8800
+
+    db = f"sqlite:///{tmp_path / 'index.db'}"
+    am("index", "--db", db, "--no-progress")
+    (found,) = am("find", "summarize", "--db", db)
+    assert found["provider_id"] == pid and found["score"] == 8800 and found["price"] == 20 * UNIT
+
+    refused = _invoke(env, "complete", job, signer="client_operator")
+    assert refused.code == 1 and refused.err.startswith("error: escrow: ")

@@ -1,0 +1,63 @@
+"""`agentmarket demo` runs the whole story and its JSON summary adds up."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from agentmarket.cli import main
+
+UNIT = 10**18
+
+
+def test_demo__json_summary__balances_and_reputation_add_up() -> None:
+    result = CliRunner(mix_stderr=False).invoke(main, ["demo", "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    s = json.loads(result.stdout)
+    assert s["seconds"] < 60
+    fee = s["fee_bps"]
+
+    def net(price: int) -> int:
+        return price - price * fee // 10_000
+
+    agents = s["agents"]
+    jobs = {label: j["status"] for label, j in s["jobs"].items()}
+    assert jobs["summary"] == "completed"
+    assert jobs["code review"] == "completed"  # finalized by a keeper after the review window
+    assert jobs["translation"] == "refunded"  # missed its delivery deadline
+    assert s["cap_revert"] == "escrow: over job cap"
+    assert [d["price"] for d in s["discovered"]] == [20 * UNIT, 25 * UNIT]
+
+    assert agents["summarizer"]["balance"] == net(20 * UNIT)
+    assert agents["reviewer"]["balance"] == net(40 * UNIT)
+    assert agents["translator"]["balance"] == 0
+    assert agents["translator"]["reputation"]["failed"] == 1
+    assert agents["summarizer"]["reputation"]["average_score"] == 9200
+    assert agents["orchestrator"]["reputation"]["completed"] == 2
+
+    # solvency: everything the escrow holds is someone's balance or owed fees
+    held = sum(a["balance"] for a in agents.values()) + s["fees_owed"]
+    assert held == s["escrow_token_balance"]
+
+    if s["dispute"] is not None:  # DisputeResolver deployed: the panel ruled 30 % / 70 %
+        assert jobs["second summary"] == "resolved"
+        assert agents["researcher"]["reputation"]["settled"] == 1
+        bond, price = s["dispute"]["bond"], 25 * UNIT
+        provider_share = price * 30 // 100
+        assert agents["orchestrator"]["balance"] == (
+            400 * UNIT - 20 * UNIT - 40 * UNIT - provider_share - bond * 30 // 100
+        )
+        assert agents["researcher"]["balance"] == (
+            20 * UNIT + net(provider_share) - bond * 70 // 100
+        )
+    else:
+        assert s["notes"]
+        assert agents["orchestrator"]["balance"] == 400 * UNIT - 20 * UNIT - 40 * UNIT
+
+
+def test_demo__prints_tables() -> None:
+    result = CliRunner(mix_stderr=False).invoke(main, ["demo"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    assert "Escrow balances" in result.stdout and "Reputation" in result.stdout
+    assert "escrow: over job cap" in result.stdout
