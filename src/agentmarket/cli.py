@@ -30,11 +30,11 @@ from typing import Any, TypeVar
 
 import click
 from eth_account.signers.local import LocalAccount
-from rich import box
 from rich.console import Console
 from rich.table import Table
 from web3 import Web3
 
+from agentmarket import tables
 from agentmarket.chain import IN_PROCESS, Signer, connect, funded_test_accounts
 from agentmarket.errors import AgentMarketError, DeploymentError
 from agentmarket.keys import DEFAULT_KEY_ENV, KeySource, load_key
@@ -1184,42 +1184,7 @@ def reputation_table(reps: list[Any], title: str = "Reputation") -> Table:
                 ("score", f"{r.average_score / 100:.2f}"),
             ],
         )
-    table = Table(
-        title=title,
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        collapse_padding=True,
-    )
-    for column in (
-        "agent",
-        "jobs",
-        "done",
-        "fail",
-        "refd",
-        "won",
-        "lost",
-        "sett",
-        "volume",
-        "rates",
-        "score",
-    ):
-        table.add_column(column, justify="right")
-    for r in reps:
-        table.add_row(
-            f"#{r.agent_id}",
-            str(r.jobs),
-            str(r.completed),
-            str(r.failed),
-            str(r.refunded),
-            str(r.disputes_won),
-            str(r.disputes_lost),
-            str(r.settled),
-            str(r.volume),
-            str(r.rating_count),
-            f"{r.average_score / 100:.2f}",
-        )
-    return table
+    return tables.reputation_table(title, [(f"#{r.agent_id}", asdict(r)) for r in reps])
 
 
 def run() -> None:

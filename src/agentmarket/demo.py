@@ -37,6 +37,7 @@ from agentmarket.market import (
 )
 from agentmarket.offers import Offer, sign_offer
 from agentmarket.registry import AgentRegistryClient, SpendPolicy
+from agentmarket.tables import reputation_table
 from agentmarket.wiring import Deployment, ProtocolParams, Web3Deployer, deploy_protocol
 
 UNIT = 10**18  # the demo token has 18 decimals
@@ -409,45 +410,14 @@ class Demo:
         balances.add_row("", "fees + forfeits", "protocol", units(summary["fees_owed"]))
         self.console.print()
         self.console.print(balances)
-        rep = Table(
-            title="Reputation (volume in DUSD, score out of 100)",
-            title_justify="left",
-            box=box.SIMPLE_HEAD,
-            pad_edge=False,
-            collapse_padding=True,
+        rep = reputation_table(
+            "Reputation (volume in DUSD, score out of 100)",
+            [
+                (f"#{a['agent_id']} {name}", a["reputation"])
+                for name, a in summary["agents"].items()
+            ],
+            volume=lambda v: units(v).removesuffix(" DUSD"),
         )
-        for column in (
-            "agent",
-            "jobs",
-            "done",
-            "fail",
-            "refd",
-            "won",
-            "lost",
-            "sett",
-            "volume",
-            "rates",
-            "score",
-        ):
-            if column == "agent":
-                rep.add_column(column, no_wrap=True)
-            else:
-                rep.add_column(column, justify="right")
-        for name, a in summary["agents"].items():
-            r = a["reputation"]
-            rep.add_row(
-                f"#{a['agent_id']} {name}",
-                str(r["jobs"]),
-                str(r["completed"]),
-                str(r["failed"]),
-                str(r["refunded"]),
-                str(r["disputes_won"]),
-                str(r["disputes_lost"]),
-                str(r["settled"]),
-                units(r["volume"]).removesuffix(" DUSD"),
-                str(r["rating_count"]),
-                f"{r['average_score'] / 100:.2f}",
-            )
         self.console.print(rep)
         for note in summary["notes"]:
             self.console.print(f"[yellow]note:[/] {note}")

@@ -11,6 +11,8 @@ from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
+from agentmarket.eip712 import DOMAIN_FIELDS, domain
+
 ESCROW_DOMAIN_NAME = "AgentMarket JobEscrow"
 ESCROW_DOMAIN_VERSION = "1"
 
@@ -126,21 +128,11 @@ def offer_typed_data(offer: Offer, chain_id: int, escrow: str) -> dict[str, obje
     message["token"] = Web3.to_checksum_address(offer.token)
     return {
         "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
+            "EIP712Domain": DOMAIN_FIELDS,
             "Offer": OFFER_FIELDS,
         },
         "primaryType": "Offer",
-        "domain": {
-            "name": ESCROW_DOMAIN_NAME,
-            "version": ESCROW_DOMAIN_VERSION,
-            "chainId": chain_id,
-            "verifyingContract": Web3.to_checksum_address(escrow),
-        },
+        "domain": domain(ESCROW_DOMAIN_NAME, ESCROW_DOMAIN_VERSION, chain_id, escrow),
         "message": message,
     }
 

@@ -14,6 +14,7 @@ from web3.types import TxReceipt
 
 from agentmarket.artifacts import load_artifact
 from agentmarket.chain import Signer
+from agentmarket.eip712 import DOMAIN_FIELDS, domain
 
 WALLET_PROOF_MAX_DELAY = 300
 
@@ -44,12 +45,7 @@ def wallet_proof_typed_data(
     """EIP-712 typed data of ERC-8004's `AgentWalletSet` proof."""
     return {
         "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
+            "EIP712Domain": DOMAIN_FIELDS,
             "AgentWalletSet": [
                 {"name": "agentId", "type": "uint256"},
                 {"name": "newWallet", "type": "address"},
@@ -58,12 +54,7 @@ def wallet_proof_typed_data(
             ],
         },
         "primaryType": "AgentWalletSet",
-        "domain": {
-            "name": "ERC8004IdentityRegistry",
-            "version": "1",
-            "chainId": chain_id,
-            "verifyingContract": registry,
-        },
+        "domain": domain("ERC8004IdentityRegistry", "1", chain_id, registry),
         "message": {"agentId": agent_id, "newWallet": wallet, "owner": owner, "deadline": deadline},
     }
 
