@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
+import socket
+import subprocess
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +22,7 @@ import pytest
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from hypothesis import HealthCheck, settings
+from web3 import Web3
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = ROOT / "contracts"
@@ -137,3 +142,45 @@ def register_agent(registry: Any) -> Callable[..., int]:
             return int(registry.register(uri))
 
     return _register
+
+
+# ---------------------------------------------------------------- anvil
+
+
+def anvil_binary() -> str:
+    local = ROOT / "node_modules" / ".bin" / "anvil"
+    if local.exists():
+        return str(local)
+    found = shutil.which("anvil")
+    if found is None:
+        pytest.fail("anvil not found: run `npm ci` (it installs @foundry-rs/anvil)")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def anvil_url() -> Iterator[str]:
+    """Start anvil on a free loopback port (chain id 1337, Ape's local id); stop it after."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [anvil_binary(), "--port", str(port), "--chain-id", "1337", "--silent"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while not Web3(Web3.HTTPProvider(url)).is_connected():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                err = proc.stderr.read().decode() if proc.stderr else ""
+                pytest.fail(f"anvil did not start on {url}: {err}")
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

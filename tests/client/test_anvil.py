@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from eth_account import Account
-from web3 import Web3
 
 from agentmarket.chain import Signer, connect
 from agentmarket.market import EscrowClient
@@ -44,59 +38,20 @@ ANVIL_KEYS = {role: anvil_key(i) for i, role in enumerate(ROLES)}
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def anvil_binary() -> str:
-    """anvil from node_modules (npm ci installs @foundry-rs/anvil), else from PATH."""
-    local = ROOT / "node_modules" / ".bin" / "anvil"
-    if local.exists():
-        return str(local)
-    found = shutil.which("anvil")
-    if found is None:
-        pytest.fail("anvil not found: run `npm ci` (it installs @foundry-rs/anvil)")
-    return found
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def anvil() -> Iterator[str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [anvil_binary(), "--port", str(port), "--chain-id", "31337", "--silent"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while not Web3(Web3.HTTPProvider(url)).is_connected():
-            if proc.poll() is not None or time.monotonic() > deadline:
-                err = proc.stderr.read().decode() if proc.stderr else ""
-                pytest.fail(f"anvil did not start on {url}: {err}")
-            time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
-def test_anvil__deploy_and_one_job_life_through_the_cli(anvil: str, tmp_path: Path) -> None:
+def test_anvil__deploy_and_one_job_life_through_the_cli(anvil_url: str, tmp_path: Path) -> None:
     env = {f"AM_TEST_KEY_{role.upper()}": key for role, key in ANVIL_KEYS.items()}
-    env["AGENTMARKET_RPC"] = anvil
+    env["AGENTMARKET_RPC"] = anvil_url
 
     def am(*args: str, signer: str | None = None) -> Any:
         run = _invoke(env, *args, "--json", signer=signer)
         assert run.code == 0, f"{args}: {run.err}"
         return run.json()
 
-    deployed = am("deploy", "--rpc", anvil, "--out", str(tmp_path), signer="governance")
-    assert Path(deployed["path"]).name == "chain-31337.json"
+    deployed = am("deploy", "--rpc", anvil_url, "--out", str(tmp_path), signer="governance")
+    assert Path(deployed["path"]).name == f"chain-{connect(anvil_url).eth.chain_id}.json"
     env["AGENTMARKET_DEPLOYMENT"] = deployed["path"]
 
-    w3 = connect(anvil)
+    w3 = connect(anvil_url)
     governance = Signer(w3, Account.from_key(ANVIL_KEYS["governance"]))
     principals = [
         Account.from_key(ANVIL_KEYS[r]).address for r in ("client_principal", "provider_principal")
