@@ -288,45 +288,16 @@ def hostile_court(deployer: str) -> Any:
 def make_operator(registry: Any, keyed: Callable[[str], Any]) -> Callable[[int, str], str]:
     """`make_operator(agent_id, label)`: a keyed account made the agent's
     operator with a valid EIP-712 `AgentWalletSet` proof; returns its address."""
-    from eth_account import Account
-    from eth_account.messages import encode_typed_data
+    from agentmarket.registry import sign_wallet_proof
 
     def _make(agent_id: int, label: str) -> str:
         account = keyed(label)
         owner = str(registry.ownerOf(agent_id))
         deadline = int(boa.env.timestamp) + 60
-        message = {
-            "types": {
-                "EIP712Domain": [
-                    {"name": "name", "type": "string"},
-                    {"name": "version", "type": "string"},
-                    {"name": "chainId", "type": "uint256"},
-                    {"name": "verifyingContract", "type": "address"},
-                ],
-                "AgentWalletSet": [
-                    {"name": "agentId", "type": "uint256"},
-                    {"name": "newWallet", "type": "address"},
-                    {"name": "owner", "type": "address"},
-                    {"name": "deadline", "type": "uint256"},
-                ],
-            },
-            "primaryType": "AgentWalletSet",
-            "domain": {
-                "name": "ERC8004IdentityRegistry",
-                "version": "1",
-                "chainId": boa.env.evm.patch.chain_id,
-                "verifyingContract": str(registry.address),
-            },
-            "message": {
-                "agentId": agent_id,
-                "newWallet": str(account.address),
-                "owner": owner,
-                "deadline": deadline,
-            },
-        }
-        signed = Account.sign_message(encode_typed_data(full_message=message), account.key)
+        chain_id = boa.env.evm.patch.chain_id
+        sig = sign_wallet_proof(account, chain_id, str(registry.address), agent_id, owner, deadline)
         with boa.env.prank(owner):
-            registry.setAgentWallet(agent_id, account.address, deadline, bytes(signed.signature))
+            registry.setAgentWallet(agent_id, account.address, deadline, sig)
         return str(account.address)
 
     return _make

@@ -17,7 +17,6 @@ from typing import Any
 
 import boa
 from eth_account import Account
-from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -29,6 +28,8 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
+
+from agentmarket.registry import sign_wallet_proof
 
 from .registry_support import ZERO
 
@@ -42,38 +43,8 @@ picks = st.integers(0, 2**16)
 
 
 def sign(registry: Any, signer: Any, agent_id: int, owner: str, deadline: int) -> bytes:
-    message = {
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
-            "AgentWalletSet": [
-                {"name": "agentId", "type": "uint256"},
-                {"name": "newWallet", "type": "address"},
-                {"name": "owner", "type": "address"},
-                {"name": "deadline", "type": "uint256"},
-            ],
-        },
-        "primaryType": "AgentWalletSet",
-        "domain": {
-            "name": "ERC8004IdentityRegistry",
-            "version": "1",
-            "chainId": boa.env.evm.patch.chain_id,
-            "verifyingContract": str(registry.address),
-        },
-        "message": {
-            "agentId": agent_id,
-            "newWallet": signer.address,
-            "owner": owner,
-            "deadline": deadline,
-        },
-    }
-    return bytes(
-        Account.sign_message(encode_typed_data(full_message=message), signer.key).signature
-    )
+    chain_id = boa.env.evm.patch.chain_id
+    return sign_wallet_proof(signer, chain_id, str(registry.address), agent_id, owner, deadline)
 
 
 class RegistryMachine(RuleBasedStateMachine):
