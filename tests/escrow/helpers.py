@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import boa
-from eth_account import Account
 from eth_account.signers.local import LocalAccount
+
+from agentmarket import offers
+from agentmarket.registry import sign_wallet_proof
 
 ZERO = "0x0000000000000000000000000000000000000000"
 DAY = 86_400
@@ -40,69 +42,28 @@ MODE_NORMAL, MODE_FALSE, MODE_FEE, MODE_ZERO_REVERTS, MODE_REENTRANT = 0, 1, 2, 
 
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 
-OFFER_TYPES = {
-    "Offer": [
-        {"name": "provider_id", "type": "uint256"},
-        {"name": "client_id", "type": "uint256"},
-        {"name": "token", "type": "address"},
-        {"name": "price", "type": "uint256"},
-        {"name": "delivery_time", "type": "uint256"},
-        {"name": "terms_hash", "type": "bytes32"},
-        {"name": "nonce", "type": "uint256"},
-        {"name": "expiry", "type": "uint256"},
-    ]
-}
-
 
 def now() -> int:
     return int(boa.env.evm.patch.timestamp)
 
 
-def job_id_of(sequence: int, client_id: int, provider_id: int) -> int:
-    return (sequence << 128) | (client_id << 64) | provider_id
-
-
 def sign_offer(
     escrow: Any, signer: LocalAccount, offer: dict[str, Any], chain_id: int | None = None
 ) -> tuple[tuple[Any, ...], int, int, int]:
-    """Sign an offer for `escrow` (EIP-712); returns (offer tuple, v, r, s)."""
-    domain = {
-        "name": "AgentMarket JobEscrow",
-        "version": "1",
-        "chainId": chain_id if chain_id is not None else boa.env.evm.patch.chain_id,
-        "verifyingContract": str(escrow.address),
-    }
-    signed = Account.sign_typed_data(signer.key, domain, OFFER_TYPES, offer)
-    as_tuple = tuple(offer[f["name"]] for f in OFFER_TYPES["Offer"])
-    return as_tuple, signed.v, signed.r, signed.s
+    """Sign an offer for `escrow` with the client's EIP-712 helper; returns
+    (offer tuple, v, r, s)."""
+    chain = chain_id if chain_id is not None else boa.env.evm.patch.chain_id
+    signed = offers.sign_offer(signer, offers.Offer(**offer), chain, str(escrow.address))
+    return signed.offer.as_tuple(), signed.v, signed.r, signed.s
 
 
 def set_wallet(registry: Any, agent_id: int, owner: str, wallet: LocalAccount) -> None:
     """Make `wallet` the agent's operator (ERC-8004 `setAgentWallet` proof)."""
     deadline = now() + 200
-    domain = {
-        "name": "ERC8004IdentityRegistry",
-        "version": "1",
-        "chainId": boa.env.evm.patch.chain_id,
-        "verifyingContract": str(registry.address),
-    }
-    types = {
-        "AgentWalletSet": [
-            {"name": "agentId", "type": "uint256"},
-            {"name": "newWallet", "type": "address"},
-            {"name": "owner", "type": "address"},
-            {"name": "deadline", "type": "uint256"},
-        ]
-    }
-    message = {
-        "agentId": agent_id,
-        "newWallet": wallet.address,
-        "owner": owner,
-        "deadline": deadline,
-    }
-    sig = Account.sign_typed_data(wallet.key, domain, types, message).signature
+    chain = boa.env.evm.patch.chain_id
+    sig = sign_wallet_proof(wallet, chain, str(registry.address), agent_id, owner, deadline)
     with boa.env.prank(owner):
-        registry.setAgentWallet(agent_id, wallet.address, deadline, bytes(sig))
+        registry.setAgentWallet(agent_id, wallet.address, deadline, sig)
 
 
 def storage_slot(contract: Any, name: str, *keys: Any) -> int:
