@@ -9,12 +9,7 @@ exactly what one clean sync produces.
 
 from __future__ import annotations
 
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +20,15 @@ from web3 import Web3
 
 from agentmarket.artifacts import load_artifact
 from agentmarket.chain import Signer, connect
-from agentmarket.index import Indexer, find_providers, next_block
+from agentmarket.index import Indexer, find_providers
 from agentmarket.market import tag_hash
 from agentmarket.wiring import Deployment, Web3Deployer
 
+from .kill import kill_sync_worker_past
 from .synthetic import dump
 
 pytestmark = pytest.mark.integration
 
-ROOT = Path(__file__).resolve().parents[2]
 WORKER = Path(__file__).resolve().parent / "anvil_sync_worker.py"
 EVENTS = 300
 BATCH = 5
@@ -86,22 +81,6 @@ def emit_listing_events(w3: Web3, account: LocalAccount, count: int) -> tuple[De
     return record, int(receipt["blockNumber"])
 
 
-def cursor_of(path: Path) -> int | None:
-    """The worker's cursor, read without writing (None while there is none yet)."""
-    if not path.exists():
-        return None
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-    except sqlite3.OperationalError:
-        return None
-    try:
-        return next_block(conn)
-    except sqlite3.OperationalError:
-        return None
-    finally:
-        conn.close()
-
-
 def rows(conn: sqlite3.Connection, table: str) -> list[Any]:
     return sorted(conn.execute(f"SELECT * FROM {table}").fetchall())
 
@@ -120,28 +99,9 @@ def test_anvil_kill_mid_sync__resumes_to_what_a_clean_sync_holds(
 
     path = tmp_path / "killed.db"
     url = f"sqlite:///{path}"
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     args = [url, anvil_url, str(record_path), str(head), str(BATCH), str(DELAY)]
-    proc = subprocess.Popen(
-        [sys.executable, str(WORKER), *args],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 30
-        while True:  # past the first batch (a couple committed), then kill without warning
-            cursor = cursor_of(path)
-            if cursor is not None and cursor >= start + 2 * BATCH:
-                break
-            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
-            assert time.monotonic() < deadline, "the worker never got going"
-            time.sleep(0.01)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == -signal.SIGKILL
+    # past the first batch (a couple committed), then kill without warning
+    kill_sync_worker_past(WORKER, args, path, cursor_at_least=start + 2 * BATCH, timeout=30)
 
     raw = sqlite3.connect(path)
     try:

@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import io
-import os
-import signal
-import sqlite3
-import subprocess
-import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 
-from agentmarket.index import Indexer, IndexSyncError, find_providers, next_block
+from agentmarket.index import Indexer, IndexSyncError, find_providers
 from agentmarket.index_schema import IndexMismatchError
 from agentmarket.wiring import Deployed, Deployment
 
+from .kill import kill_sync_worker_past
 from .synthetic import ADDRESSES, SyntheticSource, dump, synthetic_events
 
-ROOT = Path(__file__).resolve().parents[2]
 WORKER = Path(__file__).resolve().parent / "sync_worker.py"
 EVENTS = synthetic_events()
 HEAD = max(e.block for e in EVENTS)
@@ -153,45 +147,13 @@ def test_indexer__needs_the_listings_address() -> None:
         Indexer(None, ADDRESSES, ":memory:")
 
 
-def cursor_of(path: Path) -> int | None:
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-    except sqlite3.OperationalError:
-        return None
-    try:
-        return next_block(conn)
-    except sqlite3.OperationalError:
-        return None
-    finally:
-        conn.close()
-
-
 def test_kill_mid_sync__leaves_a_batch_boundary_and_resume_matches_clean_sync(
     tmp_path: Path, make_indexer: MakeIndexer
 ) -> None:
     path = tmp_path / "killed.db"
     url = f"sqlite:///{path}"
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    proc = subprocess.Popen(
-        [sys.executable, str(WORKER), url, "0.05", "2"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while True:  # let it commit a few batches, then kill it without warning
-            cursor = cursor_of(path)
-            if cursor is not None and cursor >= 20:
-                break
-            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
-            assert time.monotonic() < deadline, "the worker never got going"
-            time.sleep(0.01)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == -signal.SIGKILL
+    # let it commit a few batches, then kill it without warning
+    kill_sync_worker_past(WORKER, [url, "0.05", "2"], path, cursor_at_least=20, timeout=60)
 
     killed = make_indexer(EVENTS, "killed.db", batch_size=2)
     assert killed.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
