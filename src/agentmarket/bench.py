@@ -23,7 +23,7 @@ from web3.logs import DISCARD
 from web3.types import TxReceipt
 
 from agentmarket.artifacts import load_artifact
-from agentmarket.chain import Signer, connect, funded_test_accounts
+from agentmarket.chain import Signer, connect, funded_test_accounts, time_travel
 from agentmarket.market import (
     DisputeClient,
     EscrowClient,
@@ -326,12 +326,6 @@ def dispute_steps(bench: Bench) -> dict[str, int]:
 def job_id_of(escrow: EscrowClient, receipt: TxReceipt) -> int:
     (event,) = escrow.contract.events.JobCreated().process_receipt(receipt, errors=DISCARD)
     return int(event["args"]["job_id"])
-
-
-def time_travel(w3: Web3, timestamp: int) -> None:
-    """Move the in-process chain's clock to `timestamp` and mine a block there."""
-    w3.provider.ethereum_tester.time_travel(timestamp)  # type: ignore[attr-defined]
-    w3.provider.ethereum_tester.mine_blocks(1)  # type: ignore[attr-defined]
 
 
 def code_sizes(bench: Bench) -> dict[str, int]:

@@ -45,6 +45,13 @@ def funded_test_accounts(w3: Web3, count: int = 10) -> list[LocalAccount]:
     return [Account.from_key(k.to_bytes()) for k in keys]
 
 
+def time_travel(w3: Web3, timestamp: int) -> None:
+    """Move the in-process chain's clock to `timestamp` and mine a block there."""
+    tester = w3.provider.ethereum_tester  # type: ignore[attr-defined]
+    tester.time_travel(timestamp)
+    tester.mine_blocks(1)
+
+
 # What a refused call raises: web3's ContractLogicError over JSON-RPC; the
 # in-process eth-tester provider raises its own TransactionFailed instead.
 REVERTS = (ContractLogicError, TransactionFailed)

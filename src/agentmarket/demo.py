@@ -23,7 +23,7 @@ from rich.table import Table
 from web3 import Web3
 
 from agentmarket.artifacts import ArtifactMissingError, load_artifact
-from agentmarket.chain import IN_PROCESS, Signer, connect, funded_test_accounts
+from agentmarket.chain import IN_PROCESS, Signer, connect, funded_test_accounts, time_travel
 from agentmarket.errors import ContractRevertError, DeploymentError
 from agentmarket.index import Indexer
 from agentmarket.market import (
@@ -324,9 +324,7 @@ class Demo:
         review_deadline = self.escrow.job(self.jobs["code review"]).deadline
         delivery_deadline = self.escrow.job(self.jobs["translation"]).deadline
         target = max(review_deadline, delivery_deadline) + 1
-        tester = self.w3.provider.ethereum_tester  # type: ignore[attr-defined]
-        tester.time_travel(target)
-        tester.mine_blocks(1)
+        time_travel(self.w3, target)
         self.step(f"Time travel: the chain jumps {(target - int(time.time())) // 3600} h ahead")
 
     def after_deadlines(self) -> None:
