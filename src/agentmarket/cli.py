@@ -37,6 +37,7 @@ from web3 import Web3
 from agentmarket import tables
 from agentmarket.chain import IN_PROCESS, Signer, connect, funded_test_accounts
 from agentmarket.errors import AgentMarketError, DeploymentError
+from agentmarket.index_reorg import DEFAULT_REORG_DEPTH
 from agentmarket.keys import DEFAULT_KEY_ENV, KeySource, load_key
 from agentmarket.market import (
     RULING_CLIENT_WINS,
@@ -664,9 +665,28 @@ DEFAULT_DB = "sqlite:///agentmarket-index.db"
 @click.option("--db", "db_url", default=DEFAULT_DB, show_default=True, help="Index database URL.")
 @click.option("--batch-size", type=int, default=2_000, show_default=True)
 @click.option("--confirmations", type=int, default=0, show_default=True)
+@click.option(
+    "--reorg-depth",
+    type=click.IntRange(min=0),
+    default=DEFAULT_REORG_DEPTH,
+    show_default=True,
+    help="Newest synced blocks a chain reorganisation may replace and still be undone "
+    "(0: trust the chain).",
+)
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
-def index(s: Session, db_url: str, batch_size: int, confirmations: int, no_progress: bool) -> None:
-    """Sync the discovery index from the chain (resumes where it stopped)."""
+def index(
+    s: Session,
+    db_url: str,
+    batch_size: int,
+    confirmations: int,
+    reorg_depth: int,
+    no_progress: bool,
+) -> None:
+    """Sync the discovery index from the chain (resumes where it stopped).
+
+    A reorganisation of blocks already synced is detected (kept block hashes) and
+    undone before syncing on; one deeper than --reorg-depth stops with an error.
+    """
     from agentmarket.index import Indexer
 
     with Indexer.from_deployment(
@@ -675,14 +695,21 @@ def index(s: Session, db_url: str, batch_size: int, confirmations: int, no_progr
         db_url,
         batch_size=batch_size,
         confirmations=confirmations,
+        reorg_depth=reorg_depth,
         progress=not no_progress and not s.as_json,
     ) as indexer:
         report = indexer.sync()
+    reorged = (
+        f"chain reorganised: {report.orphaned_blocks} synced blocks replaced, rolled back "
+        f"to block {report.rolled_back_to}\n"
+        if report.rolled_back_to is not None
+        else ""
+    )
     s.emit(
         report,
         message=(
-            f"synced blocks {report.from_block}..{report.to_block}: {report.events} events "
-            f"in {report.batches} batches, {report.seconds:.2f} s"
+            f"{reorged}synced blocks {report.from_block}..{report.to_block}: {report.events} "
+            f"events in {report.batches} batches, {report.seconds:.2f} s"
         ),
     )
 
@@ -1038,6 +1065,31 @@ def rule(s: Session, ruling: str, job_id: int | None, dispute_id: int | None) ->
     data = {"dispute_id": dispute_id, "ruling": value, **to_jsonable(state)}
     status = f"ruled {state.ruling}" if state.solved else "waiting for more votes"
     s.emit(data, message=f"voted {value} on panel dispute {dispute_id}: {status}")
+
+
+@main.command(name="withdraw-arbitration-fees")
+@chain_options(signs=True)
+@click.option("--to", type=ADDRESS, default=None, help="Receiver (default: the signer).")
+def withdraw_arbitration_fees(s: Session, to: str | None) -> None:
+    """Withdraw the native coin the dispute resolver owes the signer (paid courts only).
+
+    A paid court's fee is advanced in native coin: the client with `dispute --fee`,
+    the provider with `answer --fee` (forwarded to the court). When the dispute ends,
+    the client's advance is credited to the winner, as the amount is shared: all back
+    to the client if it wins, all to the provider's answerer if the provider wins (its
+    own fee reimbursed), in proportion for a split or the neutral default; a settlement,
+    or a case the court never took, returns it to the client, and a fee the court
+    refused is credited back to the answerer. Credits belong to the address that paid
+    (the principal or the operator key that signed), so withdraw with that key. Nothing
+    is pushed: this pulls everything credited so far in one transfer.
+    """
+    receiver = to or s.signer.address
+    amount = s.disputes.withdraw_native(s.signer, receiver)
+    s.emit(
+        {"account": s.signer.address, "to": receiver, "withdrawn": amount},
+        message=f"withdrew {amount} wei of arbitration fees owed to {s.signer.address} "
+        f"to {receiver}",
+    )
 
 
 @main.command()

@@ -14,6 +14,13 @@ process at any instant leaves the database at a batch boundary and the next
 version wins); paused and closed listings stay in the table with `active = 0`
 and are never returned.
 
+Reorganisations: the newest `reorg_depth` + 1 synced blocks (128 + 1 by
+default) keep their hashes and an undo journal of the rows written for them,
+committed with their batch. Every sync first compares the newest kept hash
+with the chain; after a reorg it undoes everything derived from the orphaned
+blocks (one transaction) and syncs on from the common ancestor. A reorg that
+reaches below the kept blocks raises `ReorgTooDeepError`. See `index_reorg`.
+
 Reputation is read, not rebuilt: the escrow writes its facts into
 ReputationRegistry without an event of its own, and the weighted value of a
 job (its token's governance weight) is not in any event, so events alone
@@ -54,13 +61,30 @@ from web3 import Web3
 
 from agentmarket.errors import AgentMarketError
 from agentmarket.index_events import (
+    ESCROW,
     FOLLOWED,
     LISTINGS,
     AgentReputation,
+    BlockRef,
     ChainEvent,
     EventSource,
     Web3EventSource,
     touched_agents,
+)
+from agentmarket.index_reorg import (
+    DEFAULT_REORG_DEPTH,
+    ChainMovedError,
+    Reorg,
+    check_batch_blocks,
+    find_reorg,
+    forget_blocks_after,
+    journal_row,
+    kept_hash,
+    prune_history,
+    record_block_hashes,
+    rederive_listing_scores,
+    reputation_rows_written_after,
+    undo_writes_after,
 )
 from agentmarket.index_schema import (
     MAX_U256,
@@ -128,39 +152,58 @@ class ProviderMatch:
 
 @dataclass(frozen=True)
 class SyncReport:
-    """What one `Indexer.sync()` did."""
+    """What one `Indexer.sync()` did. After a reorg, `rolled_back_to` is the common
+    ancestor the index was rolled back to (the sync then starts after it) and
+    `orphaned_blocks` how many synced blocks the chain had replaced."""
 
     from_block: int
     to_block: int
     batches: int
     events: int
     seconds: float
+    rolled_back_to: int | None = None
+    orphaned_blocks: int = 0
 
 
 # ----------------------------------------------------------------- ingest
 
 
-def apply_events(conn: sqlite3.Connection, events: Iterable[ChainEvent]) -> int:
+def apply_events(
+    conn: sqlite3.Connection, events: Iterable[ChainEvent], journal_from: int | None = None
+) -> int:
     """Write decoded events into the tables, in the order given; return how many.
 
     Runs inside the caller's transaction. Re-applying an event is harmless:
-    listing writes only move a row to a newer version.
+    listing writes only move a row to a newer version. Events of blocks from
+    `journal_from` on (the reorg window) first journal the row they write, so
+    that a reorg can undo them.
     """
     count = 0
     for ev in events:
         handler = _HANDLERS.get(ev.name)
         if handler is not None:
+            if journal_from is not None and ev.block >= journal_from:
+                table, key = _ROW_WRITTEN[ev.contract](ev)
+                journal_row(conn, table, key, ev.block)
             handler(conn, ev)
         count += 1
     return count
 
 
 def store_reputations(
-    conn: sqlite3.Connection, reputations: Iterable[AgentReputation], block: int
+    conn: sqlite3.Connection,
+    reputations: Iterable[AgentReputation],
+    block: int,
+    journal: bool = False,
 ) -> None:
     """Upsert agents' aggregates as read at `block`, and re-score their listings
-    (inside the caller's transaction)."""
+    (inside the caller's transaction). With `journal`, the rows are journaled
+    first (a block in the reorg window); the listings' copied score is not, it
+    is re-derived after an undo."""
     reputations = list(reputations)
+    if journal:
+        for r in reputations:
+            journal_row(conn, "reputation", int64(r.agent_id), block)
     conn.executemany(
         """INSERT OR REPLACE INTO reputation (agent_id, completed, failed, refunded,
                disputes_won, disputes_lost, settled, jobs, volume, rating_count,
@@ -197,13 +240,30 @@ def ingest_batch(
     events: Sequence[ChainEvent],
     reputations: Iterable[AgentReputation],
     to_block: int,
+    *,
+    from_block: int | None = None,
+    journal_from: int | None = None,
+    headers: Sequence[BlockRef] = (),
+    reorg_depth: int | None = None,
 ) -> None:
     """Commit one batch atomically: its events, the reputations it touched, and the
-    cursor moved to `to_block + 1`. Either all of it lands or none does."""
+    cursor moved to `to_block + 1`. Either all of it lands or none does.
+    `from_block` is the batch's first block (default `to_block`).
+
+    Reorg bookkeeping, in the same transaction: rows written for blocks from
+    `journal_from` on are journaled, the `headers` of the batch's blocks in the
+    window are kept, and with `reorg_depth` the history no rollback may use any
+    more is pruned (`index_reorg.prune_history`).
+    """
     conn.execute("BEGIN IMMEDIATE")
     try:
-        apply_events(conn, events)
-        store_reputations(conn, reputations, to_block)
+        apply_events(conn, events, journal_from)
+        journal = journal_from is not None and to_block >= journal_from
+        store_reputations(conn, reputations, to_block, journal)
+        record_block_hashes(conn, headers)
+        if reorg_depth is not None:
+            first = to_block if from_block is None else from_block
+            prune_history(conn, first, to_block, reorg_depth, journal_from)
         conn.execute(
             "INSERT OR REPLACE INTO sync_cursor (id, next_block) VALUES (1, ?)", (to_block + 1,)
         )
@@ -311,6 +371,21 @@ def _job_status(status: int, paid_arg: str | None = None) -> Handler:
     return handler
 
 
+def _listing_row(ev: ChainEvent) -> tuple[str, Any]:
+    return "listings", int64(int(ev.args["listing_id"]))
+
+
+def _job_row(ev: ChainEvent) -> tuple[str, Any]:
+    return "jobs", u256(int(ev.args["job_id"]))
+
+
+# The one row each followed event's handler may write, by contract (journaled
+# before the write in the reorg window).
+_ROW_WRITTEN: dict[str, Callable[[ChainEvent], tuple[str, Any]]] = {
+    LISTINGS: _listing_row,
+    ESCROW: _job_row,
+}
+
 _HANDLERS: dict[str, Handler] = {
     "ListingCreated": _listing_created,
     "ListingUpdated": _listing_updated,
@@ -414,9 +489,14 @@ class Indexer:
     required, JobEscrow and ReputationRegistry are followed when present.
     `start_block` is where a new database begins (the deployment's first
     block; earlier blocks hold nothing). `confirmations` keeps the sync that
-    many blocks behind the head, as a margin against reorgs (the index does
-    not undo reorganised blocks). `source` replaces the web3 reader (tests).
+    many blocks behind the head. `reorg_depth` is how many of the newest
+    synced blocks a reorganisation may replace and still be undone (see
+    `index_reorg`); 0 trusts the chain and keeps no history. `source`
+    replaces the web3 reader (tests).
     """
+
+    # Reorgs met while one sync runs before it gives up (the chain keeps moving).
+    MAX_REORGS_PER_SYNC = 5
 
     def __init__(
         self,
@@ -427,12 +507,15 @@ class Indexer:
         start_block: int = 0,
         batch_size: int = DEFAULT_BATCH_SIZE,
         confirmations: int = 0,
+        reorg_depth: int = DEFAULT_REORG_DEPTH,
         progress: bool = True,
         source: EventSource | None = None,
         console: Console | None = None,
     ) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
+        if reorg_depth < 0:
+            raise ValueError("reorg_depth must not be negative")
         if source is None:
             if w3 is None:
                 raise ValueError("give a web3 connection or an event source")
@@ -442,6 +525,7 @@ class Indexer:
         self.source: EventSource = source
         self.batch_size = batch_size
         self.confirmations = confirmations
+        self.reorg_depth = reorg_depth
         self.progress = progress
         self.console = console or Console(stderr=True)
         self.conn = open_database(db_url)
@@ -507,13 +591,85 @@ class Indexer:
         self.close()
 
     def sync(self, to_block: int | None = None) -> SyncReport:
-        """Sync from the cursor to `to_block` (default: head minus confirmations)."""
+        """Sync from the cursor to `to_block` (default: head minus confirmations).
+
+        First undoes a reorganisation of the synced blocks, if the chain had one
+        (raising ReorgTooDeepError if it reaches below the kept history); a reorg
+        met during the sync is undone the same way and the sync goes on."""
+        started = time.perf_counter()
+        rolled_back_to: int | None = None
+        orphaned = 0
+        for _ in range(self.MAX_REORGS_PER_SYNC + 1):
+            reorg = find_reorg(self.conn, self.source)
+            if reorg is not None:
+                self.roll_back(reorg)
+                orphaned += reorg.orphaned
+                rolled_back_to = (
+                    reorg.ancestor
+                    if rolled_back_to is None
+                    else min(rolled_back_to, reorg.ancestor)
+                )
+            try:
+                report = self._sync_batches(to_block)
+            except ChainMovedError:
+                continue  # the batch was not committed; detect and undo again
+            return SyncReport(
+                report.from_block,
+                report.to_block,
+                report.batches,
+                report.events,
+                time.perf_counter() - started,
+                rolled_back_to,
+                orphaned,
+            )
+        raise IndexSyncError(
+            f"the chain reorganised {self.MAX_REORGS_PER_SYNC + 1} times during one sync; "
+            "try again (or sync with --confirmations)"
+        )
+
+    def roll_back(self, reorg: Reorg) -> None:
+        """Undo everything derived from the blocks after `reorg.ancestor`, in one
+        transaction: journaled rows restored, listings re-scored, reputation rows
+        read again at the ancestor, orphaned hashes dropped, cursor moved back."""
+        ancestor = reorg.ancestor
+        agents = sorted(reputation_rows_written_after(self.conn, ancestor))
+        fresh = self.source.reputations(agents, ancestor) if agents else []
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            stale = undo_writes_after(conn, ancestor)
+            rederive_listing_scores(conn, stale)
+            kept = {int(r[0]) for r in conn.execute("SELECT agent_id FROM reputation")}
+            store_reputations(conn, [r for r in fresh if r.agent_id in kept], ancestor, True)
+            forget_blocks_after(conn, ancestor)
+            conn.execute(
+                "INSERT OR REPLACE INTO sync_cursor (id, next_block) VALUES (1, ?)",
+                (ancestor + 1,),
+            )
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _window_headers(self, start: int, end: int, window_from: int) -> list[BlockRef]:
+        """The headers of the batch's blocks inside the reorg window (from `window_from`)."""
+        headers = []
+        for number in range(max(start, window_from), end + 1):
+            header = self.source.block(number)
+            if header is None:
+                raise ChainMovedError(f"block {number} is no longer on the chain")
+            headers.append(header)
+        return headers
+
+    def _sync_batches(self, to_block: int | None) -> SyncReport:
         started = time.perf_counter()
         first = self.next_block
         target = self.source.head() - self.confirmations if to_block is None else to_block
         batches = events = 0
         if target < first:
             return SyncReport(first, target, 0, 0, time.perf_counter() - started)
+        # Blocks from here on may still be reorganised: journal their rows, keep their hashes.
+        window_from = target - self.reorg_depth if self.reorg_depth else None
         total = target - first + 1
         show = self.progress and total > self.batch_size
         bar = Progress(
@@ -538,14 +694,40 @@ class Indexer:
                         raise IndexSyncError(f"logs of block {start}: {exc}") from exc
                     size = max(1, size // 2)
                     continue
+                headers: list[BlockRef] = []
+                if window_from is not None and end >= window_from:
+                    headers = self._window_headers(start, end, window_from)
+                    check_batch_blocks(
+                        headers,
+                        kept_hash(self.conn, headers[0].number - 1),
+                        ((e.block, e.block_hash) for e in batch if e.block_hash is not None),
+                    )
                 agents = sorted(touched_agents(batch))
                 reps = self.source.reputations(agents, end) if agents else []
-                ingest_batch(self.conn, batch, reps, end)
+                if headers and reps and self._hash_now(end) != headers[-1].hash:
+                    # the reputations were read by block number, from another fork
+                    raise ChainMovedError(f"block {end} changed while reputations were read")
+                ingest_batch(
+                    self.conn,
+                    batch,
+                    reps,
+                    end,
+                    from_block=start,
+                    journal_from=window_from,
+                    headers=headers,
+                    reorg_depth=self.reorg_depth,
+                )
                 batches += 1
                 events += len(batch)
                 bar.update(task, advance=end - start + 1, description=f"{events} events")
                 start = end + 1
         return SyncReport(first, target, batches, events, time.perf_counter() - started)
+
+    def _hash_now(self, number: int) -> bytes:
+        header = self.source.block(number)
+        if header is None:
+            raise ChainMovedError(f"block {number} is no longer on the chain")
+        return header.hash
 
     def find_providers(
         self,

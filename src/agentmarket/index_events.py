@@ -13,7 +13,8 @@ The event ABIs come from the compiled artifacts the package ships, so they
 always match the contracts.
 
 A *source* is anything that can say how high the chain is, hand over the
-decoded events of a block range, and read agents' reputation at a block.
+decoded events of a block range, read agents' reputation at a block, and give
+a block's hash and parent hash (how the indexer notices a reorganisation).
 `Web3EventSource` is the real one (one `eth_getLogs` per range, all three
 contracts in one call); tests plug in synthetic sources.
 """
@@ -28,6 +29,7 @@ from eth_typing import ChecksumAddress
 from eth_utils.abi import event_abi_to_log_topic
 from web3 import Web3
 from web3._utils.events import get_event_data
+from web3.exceptions import BlockNotFound
 
 from agentmarket.artifacts import load_artifact
 
@@ -116,6 +118,16 @@ class ChainEvent:
     args: Mapping[str, Any]
     block: int
     log_index: int
+    block_hash: bytes | None = None  # the hash of the block the node served it from
+
+
+@dataclass(frozen=True)
+class BlockRef:
+    """A block's number, hash and parent hash: enough to tell two forks apart."""
+
+    number: int
+    hash: bytes
+    parent_hash: bytes
 
 
 @dataclass(frozen=True)
@@ -171,6 +183,10 @@ class EventSource(Protocol):
         """The aggregates of `agent_ids` as of `block`."""
         ...
 
+    def block(self, number: int) -> BlockRef | None:
+        """Block `number` of the chain as it stands now; None if the chain is shorter."""
+        ...
+
 
 class Web3EventSource:
     """Reads events with one `eth_getLogs` per range over all followed contracts."""
@@ -199,6 +215,13 @@ class Web3EventSource:
     def head(self) -> int:
         return int(self.w3.eth.block_number)
 
+    def block(self, number: int) -> BlockRef | None:
+        try:
+            found = self.w3.eth.get_block(number)
+        except BlockNotFound:
+            return None
+        return BlockRef(number, bytes(found["hash"]), bytes(found["parentHash"]))
+
     def events(self, from_block: int, to_block: int) -> list[ChainEvent]:
         logs = self.w3.eth.get_logs(
             {
@@ -225,6 +248,7 @@ class Web3EventSource:
                     args=dict(data["args"]),
                     block=int(log["blockNumber"]),
                     log_index=int(log["logIndex"]),
+                    block_hash=bytes(log["blockHash"]),
                 )
             )
         out.sort(key=lambda e: (e.block, e.log_index))

@@ -15,6 +15,11 @@ listing ids are sequential counters and are stored as INTEGER.
 Durability: the database runs in WAL mode and the indexer commits each batch
 (its rows and the cursor's advance) in one transaction, so a process killed at
 any instant leaves either the whole batch or none of it.
+
+Reorganisations (`index_reorg`): the hashes of the last synced blocks and an
+undo journal of the rows written for them are committed with each batch, and
+a rollback is one transaction too. Schema 1 databases (before the reorg
+tables) are upgraded in place: the two tables start empty.
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ from pathlib import Path
 
 from agentmarket.errors import AgentMarketError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+UPGRADABLE_VERSIONS = (1,)  # versions this client upgrades in place
 MAX_U256 = 2**256 - 1
 MAX_INT64 = 2**63 - 1
 
@@ -108,6 +114,28 @@ CREATE TABLE IF NOT EXISTS jobs (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS jobs_by_provider ON jobs (provider_id, status);
 CREATE INDEX IF NOT EXISTS jobs_by_listing ON jobs (listing_id);
+
+-- The reorg window: the hash of each of the last synced blocks (written with
+-- the batch that synced it, pruned as the cursor moves on). A sync first
+-- compares the newest with the chain's; a mismatch means a reorganisation.
+CREATE TABLE IF NOT EXISTS block_hashes (
+    number INTEGER PRIMARY KEY,
+    hash   BLOB NOT NULL
+);
+
+-- The undo journal: before a row of `listings`, `jobs` or `reputation` is
+-- written for a block in the reorg window, its previous image (NULL: there
+-- was none) is kept here, tagged with that block. Undoing the entries above a
+-- block, newest first, restores the tables as they stood after it.
+-- `row_key` has no declared type, so each table's key keeps its own type.
+CREATE TABLE IF NOT EXISTS undo_log (
+    seq        INTEGER PRIMARY KEY,
+    block      INTEGER NOT NULL,
+    table_name TEXT NOT NULL,
+    row_key    NOT NULL,
+    old_row    TEXT
+);
+CREATE INDEX IF NOT EXISTS undo_by_block ON undo_log (block);
 """
 
 
@@ -188,6 +216,11 @@ def _create_schema(conn: sqlite3.Connection) -> None:
         conn.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),
+        )
+    elif int(row[0]) in UPGRADABLE_VERSIONS:
+        # the script above created the new (empty) tables; nothing else changed
+        conn.execute(
+            "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
         )
     elif int(row[0]) != SCHEMA_VERSION:
         raise IndexMismatchError(

@@ -265,6 +265,21 @@ class EscrowClient:
             config_id = int(self.contract.functions.current_config_id().call())
         return _struct(self.contract, "config", self.contract.functions.config(config_id).call())
 
+    def add_config(self, signer: Signer, config: dict[str, Any]) -> int:
+        """Append a config version (governance); jobs created from now on use it.
+
+        `config` names every member of `IJobEscrow.Config` (as `config()` returns
+        them), e.g. `{**escrow.config(), "arbitrator": court}` to send new jobs'
+        disputes to another arbitrator. Returns the new config id."""
+        abi: list[dict[str, Any]] = list(self.contract.abi)  # type: ignore[arg-type]
+        (entry,) = [e for e in abi if e.get("type") == "function" and e.get("name") == "add_config"]
+        names = [c["name"] for c in entry["inputs"][0]["components"]]
+        missing = sorted(set(names) - set(config))
+        if missing:
+            raise ValueError(f"config lacks {', '.join(missing)}")
+        signer.transact(self.contract.functions.add_config(tuple(config[n] for n in names)))
+        return int(self.contract.functions.current_config_id().call())
+
     # ledger
     def deposit(self, signer: Signer, agent_id: int, token: str, amount: int) -> TxReceipt:
         """Credit `agent_id` with `amount` of `token` (the caller must have approved it)."""
@@ -463,8 +478,19 @@ class DisputeClient:
     def apply_default(self, signer: Signer, job_id: int) -> TxReceipt:
         return signer.transact(self.contract.functions.apply_default(job_id))
 
-    def withdraw_native(self, signer: Signer) -> TxReceipt:
-        return signer.transact(self.contract.functions.withdraw_native(signer.address))
+    def native_owed(self, account: str) -> int:
+        """Native coin (wei) the resolver owes `account` from paid-court arbitration fees."""
+        fn = self.contract.functions.native_owed(Web3.to_checksum_address(account))
+        return int(fn.call())
+
+    def withdraw_native(self, signer: Signer, to: str | None = None) -> int:
+        """Withdraw everything the resolver owes the signer in native coin (arbitration
+        fee advances returned or reimbursed) to `to` (default: the signer); return the
+        amount in wei. Reverts "resolver: nothing owed" when there is nothing."""
+        receiver = Web3.to_checksum_address(to or signer.address)
+        receipt = signer.transact(self.contract.functions.withdraw_native(receiver))
+        (event,) = self.contract.events.NativeWithdrawn().process_receipt(receipt, errors=DISCARD)
+        return int(event["args"]["amount"])
 
     def of(self, job_id: int) -> Dispute:
         raw = self.contract.functions.dispute_of(job_id).call()

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from agentmarket.index import next_block
@@ -36,6 +37,18 @@ def kill_sync_worker_past(
 ) -> None:
     """Run `worker args` in a subprocess and SIGKILL it once the cursor in `db`
     has reached `cursor_at_least` (some batches committed, the sync not done)."""
+
+    def reached(cursor: int | None) -> bool:
+        return cursor is not None and cursor >= cursor_at_least
+
+    kill_sync_worker_when(worker, args, db, reached, timeout)
+
+
+def kill_sync_worker_when(
+    worker: Path, args: list[str], db: Path, ready: Callable[[int | None], bool], timeout: float
+) -> None:
+    """Run `worker args` in a subprocess and SIGKILL it as soon as `ready(cursor)`
+    holds for the cursor in `db` (polled every 10 ms)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     proc = subprocess.Popen(
         [sys.executable, str(worker), *args],
@@ -44,8 +57,7 @@ def kill_sync_worker_past(
     try:
         deadline = time.monotonic() + timeout
         while True:
-            cursor = cursor_of(db)
-            if cursor is not None and cursor >= cursor_at_least:
+            if ready(cursor_of(db)):
                 break
             assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
             assert time.monotonic() < deadline, "the worker never got going"

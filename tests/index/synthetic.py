@@ -5,7 +5,8 @@ edited, paused, resumed and closed; jobs hired, delivered, completed or
 refunded; ratings) deterministically from a seed, so a subprocess and the
 test that kills it see the same chain. `SyntheticSource` serves those events
 through the indexer's `EventSource` protocol, optionally slowly (the test hook
-that lets a kill land mid-sync).
+that lets a kill land mid-sync), and can reorganise: `reorg(at, events)` swaps
+every block from `at` on for a fork with other events and other hashes.
 """
 
 from __future__ import annotations
@@ -14,10 +15,14 @@ import random
 import sqlite3
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
+
+from web3 import Web3
 
 from agentmarket.index_events import (
     AgentReputation,
+    BlockRef,
     ChainEvent,
     job_parties,
 )
@@ -31,6 +36,7 @@ ADDRESSES = {
 TOKEN = "0x" + "11" * 20
 OTHER_TOKEN = "0x" + "22" * 20
 TAGS = ("translate", "summarise", "code-review")
+REORG_SEED = 11  # the history the reorg tests fork
 
 
 def listing_event(
@@ -165,6 +171,21 @@ def _job_step(
     )  # fmt: skip
 
 
+def fork_of(events: Sequence[ChainEvent], at: int, shift: int) -> list[ChainEvent]:
+    """Another history from block `at` on: the same kind of market, but every other
+    event dropped, listing prices raised by one unit, and the blocks moved by
+    `shift` (a longer or shorter fork)."""
+    fork = []
+    for n, ev in enumerate(e for e in events if e.block >= at):
+        if n % 2:
+            continue
+        args = dict(ev.args)
+        if "price" in args and ev.contract == "ServiceListings":
+            args["price"] += 1
+        fork.append(replace(ev, args=args, block=max(at, ev.block + shift)))
+    return fork
+
+
 def model_reputation(events: Sequence[ChainEvent], agent_id: int, block: int) -> AgentReputation:
     """A stand-in for `reputation_of`: completed jobs, paid volume, a score from it."""
     completed = refunded = volume = 0
@@ -189,16 +210,51 @@ def model_reputation(events: Sequence[ChainEvent], agent_id: int, block: int) ->
 
 
 class SyntheticSource:
-    """An `EventSource` over a list of events; `delay` seconds per `events()` call."""
+    """An `EventSource` over a list of events; `delay` seconds per `events()` call.
 
-    def __init__(self, events: Sequence[ChainEvent], delay: float = 0.0) -> None:
+    The chain is as high as its last event (or `head`). Block n's hash is
+    keccak("<fork>:<n>"), the fork being the label of the last `reorg` at or
+    below n ("main" before any), and its parent hash is block n - 1's: so a
+    reorg changes the hash of every block from its first on, as on a real chain.
+    """
+
+    def __init__(
+        self, events: Sequence[ChainEvent], delay: float = 0.0, head: int | None = None
+    ) -> None:
         self.all = list(events)
         self.delay = delay
         self.calls: list[tuple[int, int]] = []
         self.fail_wider_than: int | None = None
+        self.fixed_head = head
+        self.forks: list[tuple[int, str]] = []  # (first block, label), ascending
 
     def head(self) -> int:
+        if self.fixed_head is not None:
+            return self.fixed_head
         return max((e.block for e in self.all), default=0)
+
+    def reorg(
+        self, at: int, events: Sequence[ChainEvent], label: str, head: int | None = None
+    ) -> None:
+        """Replace blocks `at`.. with fork `label` holding `events` (blocks >= at)."""
+        assert all(e.block >= at for e in events)
+        self.all = [e for e in self.all if e.block < at] + sorted(
+            events, key=lambda e: (e.block, e.log_index)
+        )
+        self.forks = [f for f in self.forks if f[0] < at] + [(at, label)]
+        self.fixed_head = head
+
+    def block_hash(self, number: int) -> bytes:
+        label = "main"
+        for first, name in self.forks:
+            if number >= first:
+                label = name
+        return bytes(Web3.keccak(text=f"{label}:{number}"))
+
+    def block(self, number: int) -> BlockRef | None:
+        if not 0 <= number <= self.head():
+            return None
+        return BlockRef(number, self.block_hash(number), self.block_hash(number - 1))
 
     def events(self, from_block: int, to_block: int) -> list[ChainEvent]:
         if self.fail_wider_than is not None and to_block - from_block + 1 > self.fail_wider_than:
@@ -206,10 +262,33 @@ class SyntheticSource:
         self.calls.append((from_block, to_block))
         if self.delay:
             time.sleep(self.delay)
-        return [e for e in self.all if from_block <= e.block <= to_block]
+        return [
+            replace(e, block_hash=self.block_hash(e.block))
+            for e in self.all
+            if from_block <= e.block <= to_block and e.block <= self.head()
+        ]
 
     def reputations(self, agent_ids: Sequence[int], block: int) -> list[AgentReputation]:
         return [model_reputation(self.all, a, block) for a in agent_ids]
+
+
+def reorged_source(
+    events: Sequence[ChainEvent], fork_at: int, shift: int, delay: float = 0.0
+) -> SyntheticSource:
+    """A chain equal to `events` below `fork_at` and `fork_of(events, fork_at, shift)`
+    from there, as high as the original plus `shift`."""
+    source = SyntheticSource(events, delay=delay)
+    head = max(e.block for e in events) + shift
+    source.reorg(fork_at, fork_of(events, fork_at, shift), "fork", head=head)
+    return source
+
+
+def chain_rows(conn: sqlite3.Connection) -> dict[str, list[Any]]:
+    """What the index derived from the chain: listings, jobs and reputation (without
+    the block each reputation was read at, which depends on where batches ended)
+    and the cursor. Two indexes of the same chain are equal when this is."""
+    out = dump(conn, reading_blocks=False)
+    return {t: out[t] for t in ("sync_cursor", "listings", "reputation", "jobs")}
 
 
 TABLES: tuple[str, ...] = ("meta", "sync_cursor", "listings", "reputation", "jobs")
