@@ -23,6 +23,16 @@
         `settle_dispute` (Disputed -> Resolved, everything paid out at once).
         The escrow keeps every unit of money.
 
+        Tabs (ITabsHost): the Tabs contract fixed at deployment (`TABS`,
+        empty when tabs are disabled) keeps its tabs' deposits in this
+        ledger: `tab_lock` takes an opening or top-up from the client's free
+        balance under a hire's checks and budget; `tab_settle` credits a
+        redemption to the provider (minus the fee of the tab's config),
+        writes reputation, and returns a closed tab's rest. The
+        reputation registry gets a tab's redemptions under the tab id with
+        bit 255 set (`TAB_REPUTATION_MARK`), a space no job id reaches (a
+        job id's top field is its creation time).
+
         Storage of a job: up to three words keyed by the job id, which itself
         encodes the parties: `job_id = (created_at << 136) | (ordinal << 128)
         | (client_id << 64) | provider_id`, the ordinal telling apart the
@@ -50,13 +60,15 @@
         under the hard cap MAX_FEE_BPS, bond share under MAX_BOND_BPS, windows
         within bounds, fee recipient, arbitrator), manages the token allowlist
         and sets the guardian; it cannot touch a ledger balance or a job. The
-        guardian pauses entries only (hire, hire_with_offer, deposit); every
-        exit (accept, decline, cancel, deliver, complete, finalize, reclaim,
-        withdraw, claim_fees) and every dispute step keeps working while
-        paused. Functions that call a token (untrusted) or write reputation
-        hold the compiler's reentrancy lock; the others only read the trusted
-        registry and listings through `staticcall`, which cannot reenter with
-        a state change, and need none. Checks-effects-interactions everywhere.
+        guardian pauses entries only (hire, hire_with_offer, deposit, and a
+        tab's opening or top-up through `tab_lock`); every exit (accept,
+        decline, cancel, deliver, complete, finalize, reclaim, withdraw,
+        claim_fees, a tab's redemption or closing through `tab_settle`) and
+        every dispute step keeps working while paused. Functions that call a
+        token (untrusted) or write reputation hold the compiler's reentrancy
+        lock; the others only read the trusted registry and listings through
+        `staticcall`, which cannot reenter with a state change, and need
+        none. Checks-effects-interactions everywhere.
 """
 
 from ethereum.ercs import IERC20
@@ -67,9 +79,11 @@ from .interfaces import IReputationHook
 from .interfaces import IRatingGate
 from .interfaces import IDisputeHost
 from .interfaces import IJobEscrow
+from .interfaces import ITabsHost
 
 implements: IRatingGate
 implements: IDisputeHost
+implements: ITabsHost
 
 from snekmate.auth import ownable
 from snekmate.auth import ownable_2step
@@ -158,6 +172,16 @@ C_ADDRESS_SHIFT: constant(uint256) = 80
 # in its block for this pair (128-135) | creation time (136-255).
 ID_TIME_SHIFT: constant(uint256) = 136
 
+# @dev Set on the id under which a tab's redemptions reach the reputation
+# registry: job ids never have bit 255 set (their top field is a timestamp).
+TAB_REPUTATION_MARK: constant(uint256) = 1 << 255
+
+# @dev `tab_lock`'s packed answer: config id | token index | no-reputation
+# bit | caller's role (see ITabsHost).
+T_TOKEN_SHIFT: constant(uint256) = 24
+T_FLAGS_SHIFT: constant(uint256) = 40
+T_ROLE_SHIFT: constant(uint256) = 48
+
 # @dev `_head` bit layout: 64 bits unused | current config id | current
 # config's accept window | paused bit (one slot a hire reads anyway).
 H_CONFIG_SHIFT: constant(uint256) = 64
@@ -194,6 +218,10 @@ REPUTATION: public(immutable(IReputationHook))
 
 # @dev The dispute resolver: the only caller of the IDisputeHost functions.
 RESOLVER: public(immutable(address))
+
+# @dev The Tabs contract: the only caller of the ITabsHost functions (empty:
+# tabs disabled).
+TABS: public(immutable(address))
 
 
 # @dev Guardian: may pause and unpause the entry points.
@@ -253,6 +281,7 @@ def __init__(
     resolver: address,
     guardian: address,
     config: IJobEscrow.Config,
+    tabs: address,
 ):
     """
     @notice Deploy the escrow with its first config version.
@@ -263,6 +292,8 @@ def __init__(
     @param resolver The DisputeResolver.
     @param guardian The initial guardian (may be empty).
     @param config Config version 1 (see `add_config`).
+    @param tabs The Tabs contract (deployed after this escrow, at its
+           predicted address), or empty to disable tabs.
     """
     assert reputation.address != empty(address) and resolver != empty(address), "escrow: empty link"
     ownable.__init__()
@@ -272,6 +303,7 @@ def __init__(
     LISTINGS = listings
     REPUTATION = reputation
     RESOLVER = resolver
+    TABS = tabs
     self.guardian = guardian
     log IJobEscrow.GuardianSet(guardian=guardian)
     self._add_config(config)
@@ -366,7 +398,7 @@ def deposit(agent_id: uint256, token: address, amount: uint256):
     @param token An allowlisted token.
     @param amount The amount, pulled with `transferFrom` (needs allowance).
     """
-    self._check_not_paused(self._head)
+    assert self._head & H_PAUSED == 0, "escrow: paused"
     assert amount != 0, "escrow: zero amount"
     assert self._token_key[token] & K_ALLOWED != 0, "escrow: token not allowed"
     assert self._principal(agent_id) != empty(address), "escrow: unknown agent"
@@ -459,6 +491,7 @@ def hire(
         listing_id,
         False,
         empty(address),
+        msg.sender,
     )
 
 
@@ -493,6 +526,7 @@ def hire_with_offer(
         0,
         True,
         signer,
+        msg.sender,
     )
 
 
@@ -762,6 +796,71 @@ def settle_dispute(
     self._record(job_id, a, outcome, paid)
 
 
+# ---------------------------------------------------------------------- tabs
+
+
+@external
+def tab_lock(
+    client_id: uint256, provider_id: uint256, token: address, amount: uint256, caller: address
+) -> uint256:
+    """
+    @notice Take a tab's opening or top-up from the client's free balance,
+            under a hire's checks and budget; Tabs only.
+    @dev No lock: a ledger move, only `staticcall`s the trusted registry.
+    @param client_id The paying agent.
+    @param provider_id The paid agent.
+    @param token An allowlisted token.
+    @param amount The amount (an operator's counts against its caps).
+    @param caller Whoever called the Tabs contract: the client's principal,
+           or its operator while the client is not frozen.
+    @return Config id | token index << 24 | no-reputation << 40 | caller's
+            role << 48 (ITabsHost).
+    """
+    assert msg.sender == TABS, "escrow: not tabs"
+    return self._open(
+        client_id, provider_id, token, amount, 0, empty(bytes32), 0, False, empty(address), caller
+    )
+
+
+@external
+@nonreentrant
+def tab_settle(
+    tab_id: uint256,
+    token_index: uint256,
+    config_id: uint256,
+    amount: uint256,
+    refund: uint256,
+    no_reputation: bool,
+):
+    """
+    @notice Move value out of a tab, Tabs only: pay a redemption of
+            `amount` into the provider's free balance, minus the fee of the
+            tab's config (exact to the unit; the fee is owed to that
+            config's recipient) and record it in the reputation registry
+            like a completed job; and return `refund` (a closed tab's
+            unredeemed rest) to the client's free balance.
+    @param tab_id The tab (client id in bits 64-127, provider id in 0-63).
+    @param token_index The tab's token index.
+    @param config_id The tab's config version (fixed at opening).
+    @param amount The redeemed value, before the fee (0: none).
+    @param refund What returns to the client (0: none).
+    @param no_reputation True when the agents share a principal.
+    """
+    assert msg.sender == TABS, "escrow: not tabs"
+    a: uint256 = token_index << A_TOKEN_SHIFT
+    token: address = self._token_address(a)
+    self._credit((tab_id >> 64) & MASK_64, token, refund)
+    if amount != 0:
+        config: uint256 = self._configs[config_id]
+        fee: uint256 = amount * (config & MASK_16) // BPS
+        paid: uint256 = unsafe_sub(amount, fee)
+        self._credit(tab_id & MASK_64, token, paid)
+        if fee != 0:
+            self.fees_owed[self._address_at(config)][token] += fee
+        if not no_reputation:
+            self._record(tab_id | TAB_REPUTATION_MARK, a, OUTCOME_COMPLETED, paid)
+
+
 # ------------------------------------------------------------------- ratings
 
 
@@ -977,12 +1076,6 @@ def _set_paused(flag: bool):
     self._head = head
 
 
-@pure
-@internal
-def _check_not_paused(head: uint256):
-    assert head & H_PAUSED == 0, "escrow: paused"
-
-
 @internal
 def _add_config(config: IJobEscrow.Config) -> uint256:
     assert config.fee_bps <= MAX_FEE_BPS, "escrow: fee above cap"
@@ -1103,24 +1196,29 @@ def _open(
     listing_id: uint256,
     accepted: bool,
     signer: address,
+    caller: address,
 ) -> uint256:
     """
-    @dev Checks the parties (one registry call), the token and the client's
-         budget, locks the price and writes the job's two fresh words. For
+    @dev Checks the parties (one registry call for `caller`), the token and
+         the client's budget, locks the price and writes the job's two fresh
+         words. `caller` is `msg.sender` for a hire. A tab's opening or
+         top-up is the same obligation as a hire: `tab_lock` passes the Tabs
+         contract's caller and a zero `delivery_time` (no job may have
+         one), and this stops once the price is locked and returns
+         `tab_lock`'s packed answer instead of a job id. For
          an offer (`accepted`) `signer` is the recovered signer, which must
          be the provider's principal or operator; the job starts Accepted.
     """
     head: uint256 = self._head
-    self._check_not_paused(head)
+    assert head & H_PAUSED == 0, "escrow: paused"
     assert client_id != 0 and client_id <= MASK_64, "escrow: bad client"
     assert provider_id != 0 and provider_id <= MASK_64, "escrow: bad provider"
     assert client_id != provider_id, "escrow: self hire"
     assert price != 0 and price <= MASK_128, "escrow: bad price"
-    assert delivery_time != 0 and delivery_time <= MAX_DELIVERY_TIME, "escrow: bad delivery time"
     key: uint256 = self._token_key[token]
     assert key & K_ALLOWED != 0, "escrow: token not allowed"
 
-    check: IAgentRegistry.HireCheck = staticcall REGISTRY.hire_check(client_id, msg.sender, provider_id, token)
+    check: IAgentRegistry.HireCheck = staticcall REGISTRY.hire_check(client_id, caller, provider_id, token)
     assert check.client_role != ROLE_NONE, "escrow: not client"
     if check.client_frozen:
         if check.client_role == ROLE_OPERATOR:
@@ -1136,6 +1234,18 @@ def _open(
         self._spend_budget(client_id, token, price, check)
 
     self._take(client_id, token, price)
+
+    flags: uint256 = 0
+    if check.client_principal == check.provider_principal:
+        flags = FLAG_NO_REPUTATION
+    if delivery_time == 0:
+        # A tab's opening or top-up (`tab_lock`): the money is locked, the
+        # Tabs contract keeps the rest. A hire with no delivery time ends here.
+        assert msg.sender == TABS, "escrow: bad delivery time"
+        return ((head >> H_CONFIG_SHIFT) & MASK_24) | ((key & MASK_16) << T_TOKEN_SHIFT) | (
+            flags << T_FLAGS_SHIFT
+        ) | (convert(check.client_role, uint256) << T_ROLE_SHIFT)
+    assert delivery_time <= MAX_DELIVERY_TIME, "escrow: bad delivery time"
 
     # The id needs no counter (a counter would cost a storage write): the
     # creation time, then the first free of 256 slots for this pair in this
@@ -1153,9 +1263,6 @@ def _open(
     if accepted:
         status = STATUS_ACCEPTED
         deadline = block.timestamp + delivery_time
-    flags: uint256 = 0
-    if check.client_principal == check.provider_principal:
-        flags = FLAG_NO_REPUTATION
     self._job_a[job_id] = (
         price
         | (convert(status, uint256) << A_STATUS_SHIFT)

@@ -1239,6 +1239,14 @@ def reputation_table(reps: list[Any], title: str = "Reputation") -> Table:
     return tables.reputation_table(title, [(f"#{r.agent_id}", asdict(r)) for r in reps])
 
 
+# The `tab` commands live in their own module; importing it here (after `main`
+# and the helpers it uses exist) registers them.
+from agentmarket.cli_tabs import tab as _tab_group  # noqa: E402
+
+main.add_command(_tab_group)
+import agentmarket.cli_validation  # noqa: E402, F401  (registers `validation`)
+
+
 def run() -> None:
     """The console script: `main` with client errors as `error: ...` and status 1."""
     try:

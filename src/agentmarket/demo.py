@@ -342,6 +342,50 @@ class Demo:
             f"{self.escrow.job(translation).status.name.lower()}"
         )
 
+    def tab_payments(self, calls: int = 50) -> dict[str, Any] | None:
+        """A scout agent pays a weather agent per call through a tab: one voucher
+        per call, checked off-chain by the provider, one redemption at the end."""
+        if "Tabs" not in self.record.contracts:
+            self.notes.append("Tabs is not deployed: the per-call payment scene was skipped")
+            return None
+        from agentmarket.tabs import TabsClient, VoucherVerifier
+
+        tabs = TabsClient(self.w3, self.record.address("Tabs"))
+        self.step("A scout agent pays a weather agent per call through a tab")
+        scout = self.register("scout", "Acme", "ipfs://demo/scout.json")
+        weather = self.register("weather", "CodeCo", "ipfs://demo/weather.json")
+        price = UNIT // 50  # 0.02 DUSD per call
+        self.deposit("Acme", "scout", 2 * calls * price)
+        # Acme opens it; the tab's key is then the scout's operator, which signs.
+        tab_id = tabs.open(
+            self.principals["Acme"], scout, weather, self.token.address, 2 * calls * price, 3_600
+        )
+        tab = tabs.tab(tab_id)
+        verifier = VoucherVerifier.for_tab(
+            tab, self.w3.eth.chain_id, tabs.address, self.principals["Acme"].address
+        )
+        signer = tabs.signer_for(self.operators["scout"].account)
+        for call in range(1, calls + 1):
+            voucher = signer.sign(tab_id, call * price)  # the client, per call
+            verifier.accept(voucher)  # the provider's service, off-chain
+        assert verifier.latest is not None
+        redeemed = tabs.redeem(self.operators["weather"], verifier.latest)
+        closed = tabs.close(self.operators["weather"], tab_id)
+        gas = int(redeemed["gasUsed"]) + int(closed["gasUsed"])
+        self.say(
+            f"  tab {hex(tab_id)}: {calls} calls at {units(price)}, {calls} vouchers checked "
+            f"off-chain, settled in one transaction; the provider closed the tab and "
+            f"{units(tab.deposit - calls * price)} went back to the scout"
+        )
+        return {
+            "tab_id": hex(tab_id),
+            "calls": calls,
+            "price": price,
+            "paid": calls * price,
+            "refund": tab.deposit - calls * price,
+            "settlement_gas": gas,
+        }
+
     def cap_stops_operator(self) -> str:
         listing = self.listings.get(self.listing_ids["researcher/research"])
         self.step(
@@ -443,10 +487,12 @@ def run_demo(console: Console | None = None) -> dict[str, Any]:
     dispute = demo.disputed_job()
     demo.time_travel()
     demo.after_deadlines()
+    tab = demo.tab_payments()
     cap_reason = demo.cap_stops_operator()
     summary = demo.summary(started, discovered)
     summary["cap_revert"] = cap_reason
     summary["dispute"] = dispute
+    summary["tab"] = tab
     demo.indexer.close()
     demo.print_tables(summary)
     return summary

@@ -167,6 +167,9 @@ def _escrow_config(ctx: Context, p: ProtocolParams) -> tuple[Any, ...]:
     )
 
 
+ZERO_ADDRESS = "0x" + "00" * 20
+
+
 def _guardian(p: ProtocolParams) -> str:
     return p.guardian or p.governance
 
@@ -180,6 +183,9 @@ PLAN: tuple[Step, ...] = (
     # as an immutable, so these two are built for the escrow's predicted address.
     Step("ReputationRegistry", lambda a, p: [a.predict("JobEscrow")]),
     Step("DisputeResolver", lambda a, p: [a.predict("JobEscrow"), a["AgentRegistry"]]),
+    # Only the escrow records job evaluators' verdicts in the validation
+    # registry: it too is built for the escrow's predicted address.
+    Step("ValidationRegistry", lambda a, p: [a["AgentRegistry"], a.predict("JobEscrow")]),
     Step(
         "JobEscrow",
         lambda a, p: [
@@ -189,8 +195,13 @@ PLAN: tuple[Step, ...] = (
             a["DisputeResolver"],
             _guardian(p),
             _escrow_config(a, p),
+            # Tabs keep their deposits in the escrow's ledger and only Tabs may
+            # move them: the escrow is built for Tabs' predicted address (empty,
+            # tabs disabled, when the package has no Tabs artifact).
+            a.predicted.get("Tabs", ZERO_ADDRESS),
         ],
     ),
+    Step("Tabs", lambda a, p: [a["JobEscrow"], a["AgentRegistry"]]),
 )
 
 # Governance is handed over last, by two-step transfer: the deployer proposes,

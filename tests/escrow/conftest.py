@@ -42,6 +42,7 @@ from .helpers import (
     REVIEW_WINDOW,
     TAG,
     TERMS,
+    ZERO,
     now,
     set_wallet,
     sign_offer,
@@ -112,8 +113,10 @@ def _deploy_escrow(
     fee_recipient: str,
     rep: Any,
     resolver: Any,
+    tabs: Any = ZERO,
 ) -> Any:
-    """Deploy JobEscrow; `rep`/`resolver` are contracts or addresses."""
+    """Deploy JobEscrow; `rep`/`resolver`/`tabs` are contracts or addresses
+    (`tabs` empty by default: tabs disabled)."""
     rep_address = getattr(rep, "address", rep)
     resolver_address = getattr(resolver, "address", resolver)
     with boa.env.prank(governance):
@@ -125,6 +128,7 @@ def _deploy_escrow(
             resolver_address,
             guardian,
             config_tuple(fee_recipient),
+            getattr(tabs, "address", tabs),
         )
 
 
@@ -152,15 +156,24 @@ def build_world(
     client_operator: LocalAccount,
     provider_operator: LocalAccount,
     fee_recipient: str,
+    with_tabs: bool = False,
 ) -> SimpleNamespace:
-    """Deploy and wire everything in the current boa env; register the agents."""
+    """Deploy and wire everything in the current boa env; register the agents.
+    `with_tabs`: also deploy Tabs (governance's next CREATE after the escrow,
+    predicted and fixed in the escrow as its TABS)."""
     with boa.env.prank(governance):
         listings = load("ServiceListings", registry.address, guardian)
     reputation = load("MockReputation")
     resolver = load("MockResolver")
+    tabs_at = predict_address(governance, ahead=1) if with_tabs else ZERO
     escrow = _deploy_escrow(
-        registry, listings, governance, guardian, fee_recipient, reputation, resolver
+        registry, listings, governance, guardian, fee_recipient, reputation, resolver, tabs_at
     )
+    tabs = None
+    if with_tabs:
+        with boa.env.prank(governance):
+            tabs = load("Tabs", escrow.address, registry.address)
+        assert tabs.address == tabs_at
     reputation.set_escrow(escrow.address)
     reputation.set_keep_last(True)
     resolver.set_escrow(escrow.address)
@@ -189,6 +202,7 @@ def build_world(
         registry=registry,
         listings=listings,
         escrow=escrow,
+        tabs=tabs,
         reputation=reputation,
         resolver=resolver,
         token=token,

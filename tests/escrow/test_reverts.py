@@ -42,6 +42,7 @@ def test_constructor__empty_links__revert(world, governance, fee_recipient):
                 resolver,
                 world.guardian,
                 config_tuple(fee_recipient),
+                ZERO,
             )
 
 

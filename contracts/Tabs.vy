@@ -1,0 +1,475 @@
+# pragma version ~=0.4.3
+"""
+@title AgentMarket tabs: micro-payments between agents through signed vouchers
+@license MIT
+@notice A client agent opens a tab to one provider agent in one token,
+        locking a deposit from its free balance in the JobEscrow ledger
+        (tab deposits never leave the escrow). Per purchase its key signs an
+        EIP-712 voucher for the cumulative amount it owes on the tab; the
+        provider keeps only the latest and redeems it whenever it likes
+        (`redeem`, or many tabs at once with `redeem_many`). The escrow pays
+        each redemption into the provider's free balance minus the fee of
+        the escrow config current when the tab was opened, and records it in
+        the reputation registry like a completed job, weighted by value
+        (not between agents of one principal).
+
+        Life: open -> (top_up | redeem)* -> close by the provider at once,
+        or request_close by the client, then, once the withdrawal delay
+        fixed at opening has passed, finish_close by anyone. Until then the
+        provider may still redeem. Closing returns the unredeemed rest to
+        the client's free balance. A deadline has passed when
+        `block.timestamp >= closes_at`.
+
+        Who signs (provider safety): the key a tab accepts is fixed when it
+        is opened: the client's operator who opened it, or, when the
+        principal opened it, the operator the agent had then (the principal
+        itself if it had none). A voucher is valid if signed by that key or
+        by the client's principal at redemption. Rotating the operator
+        therefore cannot void vouchers the provider already holds (a client
+        could otherwise buy service, rotate, and take the deposit back); a
+        key that was never the tab's key (an operator rotated out before the
+        opening, or rotated in later) is refused. A principal that distrusts
+        the tab's key asks to close the tab: the delay bounds what it can
+        still spend, and only to this provider. A frozen client can neither
+        open nor top up (the escrow refuses); vouchers within a deposit
+        already committed stay redeemable, so a provider never loses work
+        it was paid for in advance.
+
+        Storage: two words per tab, keyed by the tab id (see ITabs).
+        Word A (`_tab_a`, rewritten by every redemption):
+          0-95    deposit: everything locked on the tab
+          96-191  redeemed: the cumulative amount paid out (before the fee)
+          192-231 closes_at: 0 until the client asks to close
+          232-239 status: 1 open, 2 closed
+        Word B (`_tab_b`, written once at opening):
+          0-159   the tab's key
+          160-175 token index (the escrow's allowlist)
+          176-199 config id (the escrow config fixing the fee)
+          200     no reputation (client and provider share a principal)
+          208-239 withdrawal delay in seconds
+@custom:security No owner, no admin, no upgrade, and no token held: the
+        escrow keeps the money and only this contract (its `TABS`) may move
+        a tab's part of it. The escrow's guardian pause stops openings and
+        top-ups (the escrow refuses them); redemptions and closings keep
+        working while paused. Every function that moves value holds the
+        compiler's reentrancy lock and follows checks-effects-interactions;
+        the escrow and the registry are trusted, fixed at deployment.
+"""
+
+from .interfaces import IAgentRegistry
+from .interfaces import ITabsHost
+from .interfaces import ITabs
+
+implements: ITabs
+
+from snekmate.utils import ecdsa
+from snekmate.utils import eip712_domain_separator
+
+initializes: eip712_domain_separator
+
+exports: eip712_domain_separator.eip712Domain
+
+
+# @dev Roles answered by `IAgentRegistry.authorize` and `tab_lock`.
+ROLE_NONE: constant(uint8) = 0
+ROLE_PRINCIPAL: constant(uint8) = 1
+ROLE_OPERATOR: constant(uint8) = 2
+
+# @dev Tab status codes.
+STATUS_OPEN: constant(uint256) = 1
+STATUS_CLOSED: constant(uint256) = 2
+
+# @dev Bounds of the withdrawal delay a client fixes at opening: long
+# enough for the provider to redeem after a close request, short enough
+# that a deposit is never stuck for long.
+MIN_WITHDRAWAL_DELAY: public(constant(uint256)) = 3_600
+MAX_WITHDRAWAL_DELAY: public(constant(uint256)) = 30 * 86_400
+
+# @dev Most vouchers one `redeem_many` takes.
+MAX_BATCH: public(constant(uint256)) = 64
+
+# @dev Largest deposit of a tab (96 bits of word A).
+MAX_DEPOSIT: public(constant(uint256)) = 2**96 - 1
+
+# @dev Word A layout.
+A_REDEEMED_SHIFT: constant(uint256) = 96
+A_CLOSES_SHIFT: constant(uint256) = 192
+A_STATUS_SHIFT: constant(uint256) = 232
+
+# @dev Word B layout.
+B_TOKEN_SHIFT: constant(uint256) = 160
+B_CONFIG_SHIFT: constant(uint256) = 176
+B_NO_REPUTATION: constant(uint256) = 1 << 200
+B_DELAY_SHIFT: constant(uint256) = 208
+
+# @dev `tab_lock`'s packed answer (ITabsHost).
+L_TOKEN_SHIFT: constant(uint256) = 24
+L_NO_REPUTATION: constant(uint256) = 1 << 40
+L_ROLE_SHIFT: constant(uint256) = 48
+
+# @dev Tab id: opening time from bit 136, ordinal in the block 128-135.
+ID_TIME_SHIFT: constant(uint256) = 136
+
+MASK_8: constant(uint256) = 2**8 - 1
+MASK_16: constant(uint256) = 2**16 - 1
+MASK_24: constant(uint256) = 2**24 - 1
+MASK_32: constant(uint256) = 2**32 - 1
+MASK_40: constant(uint256) = 2**40 - 1
+MASK_64: constant(uint256) = 2**64 - 1
+MASK_96: constant(uint256) = 2**96 - 1
+MASK_160: constant(uint256) = 2**160 - 1
+
+# @dev EIP-712 type hash of `Voucher`.
+VOUCHER_TYPEHASH: constant(bytes32) = keccak256("Voucher(uint256 tab_id,uint256 amount)")
+
+
+# @dev The escrow whose ledger holds the deposits (its TABS is this contract).
+ESCROW: public(immutable(ITabsHost))
+
+# @dev The identity registry (the escrow's).
+REGISTRY: public(immutable(IAgentRegistry))
+
+
+# @dev Tab word A: deposit | redeemed | closes_at | status.
+_tab_a: HashMap[uint256, uint256]
+
+# @dev Tab word B: key | token index | config id | no reputation | delay.
+_tab_b: HashMap[uint256, uint256]
+
+# @dev Token address per escrow token index, for the views.
+_tokens: HashMap[uint256, address]
+
+
+@deploy
+def __init__(escrow: ITabsHost, registry: IAgentRegistry):
+    """
+    @notice Deploy the tabs of one escrow.
+    @dev The escrow is deployed first, with this contract's predicted
+         address as its TABS.
+    @param escrow The JobEscrow.
+    @param registry The escrow's AgentRegistry.
+    """
+    assert escrow.address != empty(address) and registry.address != empty(address), "tabs: empty link"
+    eip712_domain_separator.__init__("AgentMarket Tabs", "1")
+    ESCROW = escrow
+    REGISTRY = registry
+
+
+@external
+@nonreentrant
+def open(
+    client_id: uint256, provider_id: uint256, token: address, amount: uint256, withdrawal_delay: uint256
+) -> uint256:
+    """
+    @notice Open a tab: lock `amount` from the client's free balance for
+            the provider.
+    @dev Caller: the client's principal, or its operator while the client
+         is not frozen; an operator's amount counts against its principal's
+         per-job and per-period caps (escrow `tab_lock`, which also checks
+         the provider, the token and the pause; its reverts are
+         `escrow: ...`). The caller fixes the tab's key (see the header).
+    @param client_id The paying agent.
+    @param provider_id The paid agent.
+    @param token An allowlisted token.
+    @param amount The deposit, 1 to MAX_DEPOSIT.
+    @param withdrawal_delay Seconds the provider keeps to redeem after the
+           client asks to close, within [MIN_WITHDRAWAL_DELAY,
+           MAX_WITHDRAWAL_DELAY].
+    @return The tab id.
+    """
+    assert withdrawal_delay >= MIN_WITHDRAWAL_DELAY and withdrawal_delay <= MAX_WITHDRAWAL_DELAY, "tabs: bad delay"
+    assert amount != 0 and amount <= MAX_DEPOSIT, "tabs: bad amount"
+    # The trusted escrow checks everything a hire checks and locks the
+    # money; it makes only `staticcall`s, so nothing reenters here.
+    lock: uint256 = extcall ESCROW.tab_lock(client_id, provider_id, token, amount, msg.sender)
+    key: address = msg.sender
+    if (lock >> L_ROLE_SHIFT) & MASK_8 == convert(ROLE_PRINCIPAL, uint256):
+        operator: address = (staticcall REGISTRY.agent_status(client_id)).operator
+        if operator != empty(address):
+            key = operator
+
+    # The id needs no counter: the opening time, then the first free of 256
+    # slots for this pair in this block (the cold read makes the fresh
+    # word's write warm: no extra cost).
+    tab_id: uint256 = (block.timestamp << ID_TIME_SHIFT) | (client_id << 64) | provider_id
+    for i: uint256 in range(256):
+        if self._tab_a[tab_id] == 0:
+            break
+        assert i != 255, "tabs: too many tabs in block"
+        tab_id += 1 << 128
+
+    index: uint256 = (lock >> L_TOKEN_SHIFT) & MASK_16
+    b: uint256 = (
+        convert(convert(key, uint160), uint256)
+        | (index << B_TOKEN_SHIFT)
+        | ((lock & MASK_24) << B_CONFIG_SHIFT)
+        | (withdrawal_delay << B_DELAY_SHIFT)
+    )
+    if lock & L_NO_REPUTATION != 0:
+        b |= B_NO_REPUTATION
+    self._tab_a[tab_id] = amount | (STATUS_OPEN << A_STATUS_SHIFT)
+    self._tab_b[tab_id] = b
+    if self._tokens[index] != token:
+        self._tokens[index] = token
+    log ITabs.TabOpened(
+        tab_id=tab_id,
+        client_id=client_id,
+        provider_id=provider_id,
+        token=token,
+        amount=amount,
+        withdrawal_delay=withdrawal_delay,
+        signer=key,
+    )
+    return tab_id
+
+
+@external
+@nonreentrant
+def top_up(tab_id: uint256, amount: uint256):
+    """
+    @notice Add to an open tab's deposit (not once the client asked to
+            close it).
+    @dev Caller: the client's principal, or the tab's key while it is still
+         the client's operator and the client is not frozen; budget, freeze
+         and pause as for `open`.
+    @param tab_id The tab.
+    @param amount The amount added; the deposit stays within MAX_DEPOSIT.
+    """
+    a: uint256 = self._load_open(tab_id)
+    assert (a >> A_CLOSES_SHIFT) & MASK_40 == 0, "tabs: closing"
+    deposit: uint256 = (a & MASK_96) + amount
+    assert amount != 0 and deposit <= MAX_DEPOSIT, "tabs: bad amount"
+    b: uint256 = self._tab_b[tab_id]
+    index: uint256 = (b >> B_TOKEN_SHIFT) & MASK_16
+    # Trusted escrow, `staticcall`s only (see `open`).
+    lock: uint256 = extcall ESCROW.tab_lock(
+        (tab_id >> 64) & MASK_64, tab_id & MASK_64, self._tokens[index], amount, msg.sender
+    )
+    if (lock >> L_ROLE_SHIFT) & MASK_8 == convert(ROLE_OPERATOR, uint256):
+        assert msg.sender == self._key(b), "tabs: not tab signer"
+    self._tab_a[tab_id] = (a & ~MASK_96) | deposit
+    log ITabs.TabToppedUp(tab_id=tab_id, amount=amount, deposit=deposit)
+
+
+@external
+@nonreentrant
+def redeem(tab_id: uint256, amount: uint256, v: uint256, r: uint256, s: uint256):
+    """
+    @notice Redeem a tab's voucher: the provider is paid what the voucher's
+            cumulative `amount` adds to what was redeemed before (minus the
+            fee), into its free balance. The tab stays open.
+    @dev Anyone may submit a voucher (it can only pay the provider). Refused:
+         a closed tab, a close deadline passed, an amount not above the
+         redeemed one (a replayed or older voucher), above the deposit, or a
+         signature by neither the tab's key nor the client's principal
+         (which also refuses a voucher for another tab).
+    @param tab_id The tab.
+    @param amount The voucher's cumulative amount.
+    @param v The signature's recovery byte (27 or 28).
+    @param r The signature's r.
+    @param s The signature's s (low-s only).
+    """
+    assert self._redeem(tab_id, amount, v, r, s, True), "tabs: not above redeemed"
+
+
+@external
+@nonreentrant
+def redeem_many(vouchers: DynArray[ITabs.Voucher, MAX_BATCH]) -> uint256:
+    """
+    @notice Redeem many vouchers (typically many tabs of one provider) in
+            one transaction.
+    @dev As `redeem`, except that a voucher not above its tab's redeemed
+         amount is skipped rather than refused, so a voucher redeemed
+         meanwhile (by anyone) cannot sink the batch; any other refusal
+         reverts the whole batch.
+    @param vouchers Up to MAX_BATCH signed vouchers.
+    @return How many vouchers paid something.
+    """
+    paid: uint256 = 0
+    for voucher: ITabs.Voucher in vouchers:
+        if self._redeem(voucher.tab_id, voucher.amount, voucher.v, voucher.r, voucher.s, False):
+            paid += 1
+    return paid
+
+
+@external
+def request_close(tab_id: uint256):
+    """
+    @notice Ask to close an open tab: once its withdrawal delay has passed,
+            `finish_close` returns the unredeemed rest to the client; the
+            provider may redeem until then.
+    @dev Caller: the client's principal, or its operator while the client
+         is not frozen. No lock: moves no value, only `staticcall`s the
+         registry.
+    @param tab_id The tab.
+    """
+    a: uint256 = self._load_open(tab_id)
+    assert (a >> A_CLOSES_SHIFT) & MASK_40 == 0, "tabs: already closing"
+    auth: IAgentRegistry.Authority = staticcall REGISTRY.authorize((tab_id >> 64) & MASK_64, msg.sender)
+    assert auth.role != ROLE_NONE, "tabs: not client"
+    assert auth.role == ROLE_PRINCIPAL or not auth.frozen, "tabs: agent frozen"
+    closes_at: uint256 = block.timestamp + ((self._tab_b[tab_id] >> B_DELAY_SHIFT) & MASK_32)
+    self._tab_a[tab_id] = a | (closes_at << A_CLOSES_SHIFT)
+    log ITabs.TabCloseRequested(tab_id=tab_id, closes_at=closes_at)
+
+
+@external
+@nonreentrant
+def finish_close(tab_id: uint256):
+    """
+    @notice Close a tab whose close deadline has passed; the unredeemed rest
+            returns to the client's free balance. Anyone may call.
+    @param tab_id The tab.
+    """
+    a: uint256 = self._load_open(tab_id)
+    closes_at: uint256 = (a >> A_CLOSES_SHIFT) & MASK_40
+    assert closes_at != 0, "tabs: not closing"
+    assert block.timestamp >= closes_at, "tabs: close deadline not passed"
+    self._close(tab_id, a, False)
+
+
+@external
+@nonreentrant
+def close(tab_id: uint256):
+    """
+    @notice Close an open tab at once (closing or not); the unredeemed rest
+            returns to the client's free balance. Redeem the latest voucher
+            first: nothing can be redeemed afterwards.
+    @dev Caller: the provider's principal, or its operator while the
+         provider is not frozen.
+    @param tab_id The tab.
+    """
+    a: uint256 = self._load_open(tab_id)
+    auth: IAgentRegistry.Authority = staticcall REGISTRY.authorize(tab_id & MASK_64, msg.sender)
+    assert auth.role != ROLE_NONE, "tabs: not provider"
+    assert auth.role == ROLE_PRINCIPAL or not auth.frozen, "tabs: agent frozen"
+    self._close(tab_id, a, True)
+
+
+# --------------------------------------------------------------------- views
+
+
+@view
+@external
+def tab(tab_id: uint256) -> ITabs.Tab:
+    """
+    @notice A tab, unpacked from its two words.
+    @param tab_id The tab.
+    @return The tab (status 0 if it does not exist).
+    """
+    a: uint256 = self._tab_a[tab_id]
+    b: uint256 = self._tab_b[tab_id]
+    return ITabs.Tab(
+        opened_at=tab_id >> ID_TIME_SHIFT,
+        client_id=(tab_id >> 64) & MASK_64,
+        provider_id=tab_id & MASK_64,
+        token=self._tokens[(b >> B_TOKEN_SHIFT) & MASK_16],
+        deposit=a & MASK_96,
+        redeemed=(a >> A_REDEEMED_SHIFT) & MASK_96,
+        status=convert((a >> A_STATUS_SHIFT) & MASK_8, uint8),
+        closes_at=(a >> A_CLOSES_SHIFT) & MASK_40,
+        withdrawal_delay=(b >> B_DELAY_SHIFT) & MASK_32,
+        signer=self._key(b),
+        config_id=(b >> B_CONFIG_SHIFT) & MASK_24,
+        no_reputation=b & B_NO_REPUTATION != 0,
+    )
+
+
+@view
+@external
+def voucher_digest(tab_id: uint256, amount: uint256) -> bytes32:
+    """
+    @notice The EIP-712 digest the client signs for a voucher.
+    @param tab_id The tab.
+    @param amount The cumulative amount.
+    @return The digest.
+    """
+    return self._digest(tab_id, amount)
+
+
+@pure
+@external
+def tab_parties(tab_id: uint256) -> (uint256, uint256, uint256):
+    """
+    @notice Decode a tab id.
+    @param tab_id The tab.
+    @return The opening time, the client agent id and the provider agent id.
+    """
+    return tab_id >> ID_TIME_SHIFT, (tab_id >> 64) & MASK_64, tab_id & MASK_64
+
+
+# ------------------------------------------------------------------ internal
+
+
+@view
+@internal
+def _load_open(tab_id: uint256) -> uint256:
+    a: uint256 = self._tab_a[tab_id]
+    assert (a >> A_STATUS_SHIFT) & MASK_8 == STATUS_OPEN, "tabs: not open"
+    return a
+
+
+@pure
+@internal
+def _key(b: uint256) -> address:
+    return convert(convert(b & MASK_160, uint160), address)
+
+
+@view
+@internal
+def _digest(tab_id: uint256, amount: uint256) -> bytes32:
+    return eip712_domain_separator._hash_typed_data_v4(keccak256(abi_encode(VOUCHER_TYPEHASH, tab_id, amount)))
+
+
+@internal
+def _redeem(tab_id: uint256, amount: uint256, v: uint256, r: uint256, s: uint256, strict: bool) -> bool:
+    """
+    @dev One voucher: checks, then the new redeemed amount, the event, and
+         the escrow's payment last. Returns False for a voucher not above
+         the redeemed amount (nothing to pay); the caller decides whether
+         that reverts.
+    """
+    a: uint256 = self._tab_a[tab_id]
+    assert (a >> A_STATUS_SHIFT) & MASK_8 == STATUS_OPEN, "tabs: not open"
+    closes_at: uint256 = (a >> A_CLOSES_SHIFT) & MASK_40
+    assert closes_at == 0 or block.timestamp < closes_at, "tabs: close deadline passed"
+    redeemed: uint256 = (a >> A_REDEEMED_SHIFT) & MASK_96
+    if amount <= redeemed:
+        return False
+    assert amount <= a & MASK_96, "tabs: above deposit"
+    b: uint256 = self._tab_b[tab_id]
+    digest: bytes32 = eip712_domain_separator._hash_typed_data_v4(
+        keccak256(abi_encode(VOUCHER_TYPEHASH, tab_id, amount))
+    )
+    signer: address = ecdsa._try_recover_vrs(digest, v, r, s)
+    if signer != convert(convert(b & MASK_160, uint160), address):
+        # Not the tab's key: only the client's principal of the moment.
+        auth: IAgentRegistry.Authority = staticcall REGISTRY.authorize((tab_id >> 64) & MASK_64, signer)
+        assert auth.role == ROLE_PRINCIPAL, "tabs: bad signature"
+    self._tab_a[tab_id] = (a & ~(MASK_96 << A_REDEEMED_SHIFT)) | (amount << A_REDEEMED_SHIFT)
+    log ITabs.TabRedeemed(tab_id=tab_id, cumulative=amount)
+    extcall ESCROW.tab_settle(
+        tab_id,
+        (b >> B_TOKEN_SHIFT) & MASK_16,
+        (b >> B_CONFIG_SHIFT) & MASK_24,
+        unsafe_sub(amount, redeemed),
+        0,
+        b & B_NO_REPUTATION != 0,
+        # Trusted, immutable and returning nothing: skip the EXTCODESIZE.
+        skip_contract_check=True,
+    )
+    return True
+
+
+@internal
+def _close(tab_id: uint256, a: uint256, by_provider: bool):
+    """
+    @dev Mark the tab closed, then return its unredeemed rest through the
+         escrow (interaction last).
+    """
+    rest: uint256 = unsafe_sub(a & MASK_96, (a >> A_REDEEMED_SHIFT) & MASK_96)
+    self._tab_a[tab_id] = (a & ~(MASK_8 << A_STATUS_SHIFT)) | (STATUS_CLOSED << A_STATUS_SHIFT)
+    log ITabs.TabClosed(tab_id=tab_id, refund=rest, by_provider=by_provider)
+    if rest != 0:
+        b: uint256 = self._tab_b[tab_id]
+        extcall ESCROW.tab_settle(tab_id, (b >> B_TOKEN_SHIFT) & MASK_16, 0, 0, rest, True)

@@ -1,0 +1,51 @@
+"""Gas ceilings of the tab steps (whole-transaction gas on titanoboa with the
+real ReputationRegistry, steady state; see `gas.py`). The figures `./dev bench`
+publishes come from eth-tester and agree with these."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from agentmarket import bench
+
+# The issue's target for a batch (per tab), which the batch misses: its
+# reputation writes (two cold words per distinct client, ~12.9k) are most of
+# the gap; see the README's tab rows and bench.MISSED_TARGETS.
+BATCH_TARGET = 30_000
+
+
+@pytest.fixture(scope="module")
+def measured() -> dict[str, int]:
+    """Measure in a child interpreter: `tx_gas` commits py-evm's journal."""
+    root = Path(__file__).resolve().parents[2]
+    code = (
+        f"import sys, json; sys.path[:0] = [{str(root)!r}, {str(root / 'tests')!r}]; "
+        "from tabs.gas import run_tab_benchmark; print(json.dumps(run_tab_benchmark()))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
+    gas: dict[str, int] = json.loads(out.stdout.strip().splitlines()[-1])
+    print("\ntab gas:", gas)
+    return gas
+
+
+@pytest.mark.parametrize("step", sorted(bench.TAB_STEPS))
+def test_tab_step__within_ceiling(measured: dict[str, int], step: str) -> None:
+    assert measured[step] <= bench.CEILINGS[step], f"{step}: {measured[step]:,}"
+
+
+@pytest.mark.xfail(strict=True, reason="batch misses the 30k-per-tab target (reputation writes)")
+def test_tab_redeem_batch20__meets_target(measured: dict[str, int]) -> None:
+    assert measured["tab_redeem_batch20"] <= BATCH_TARGET
+
+
+def test_purchase_amortised__far_below_one_transfer_each(measured: dict[str, int]) -> None:
+    # One ERC-20 transfer per purchase would cost ~30k+ each; a tab settles a
+    # thousand purchases for a few hundred gas each.
+    assert measured["purchase_amortised_1000"] < 300
