@@ -1,0 +1,140 @@
+"""The Python model the protocol machine compares the contracts against.
+
+Written from DESIGN.md and the contracts' NatSpec, not from their code paths:
+ledger balances, fees, jobs, disputes, the panel's tallies, operator budgets
+and reputation counters, all exact to the unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+BPS = 10_000
+MAX_UINT = 2**256 - 1
+CAP_UNLIMITED = MAX_UINT
+WEIGHT_UNIT = 10**18
+MAX_DELIVERY_TIME = 365 * 86_400
+
+
+@dataclass
+class Config:
+    fee_bps: int
+    accept_window: int
+    review_window: int
+    fee_recipient: str
+    bond_bps: int
+    bond_floor: int
+    response_window: int
+    arbitration_window: int
+    arbitrator: str  # "panel", "hostile" or "placeholder"
+
+
+@dataclass
+class Listing:
+    provider: int
+    token: str
+    price: int
+    delivery: int
+    version: int
+    state: int  # 1 active, 2 paused, 3 closed
+    stale: tuple[str, int, int] | None = None  # a quote from before the last edit
+
+
+@dataclass
+class Job:
+    job_id: int
+    client: int
+    provider: int
+    token: str
+    amount: int
+    status: int
+    deadline: int  # accept, delivery or review deadline (R, A, D)
+    delivery_time: int
+    config: int
+    norep: bool
+    # dispute
+    bond: int = 0
+    client_bond: int = 0
+    provider_bond: int = 0
+    rstatus: int = 0  # resolver: 1 awaiting answer, 2 at arbitrator, 3+ ended
+    response_deadline: int = 0
+    arbitration_deadline: int = 0
+    arbitrator: str = ""
+    case: int | None = None
+    proposals: dict[str, int] = field(default_factory=dict)
+    rated: set[str] = field(default_factory=set)
+
+
+@dataclass
+class PanelCase:
+    job_id: int
+    arbiters: tuple[str, ...]
+    quorum: int
+    votes: dict[str, int] = field(default_factory=dict)
+    solved: bool = False
+
+
+@dataclass
+class Facts:
+    """One agent's reputation record, as `reputation_of` reports it."""
+
+    completed: int = 0
+    failed: int = 0
+    refunded: int = 0
+    won: int = 0
+    lost: int = 0
+    settled: int = 0
+    volume: int = 0
+    rating_count: int = 0
+    rating_weight: int = 0
+    rating_score: int = 0
+
+
+def floor_share(amount: int, percent: int) -> int:
+    return amount * percent // 100
+
+
+def provider_share(amount: int, ruling: int) -> int:
+    """The provider's part of `amount` under an ERC-792 ruling (0..103)."""
+    if ruling == 0:
+        return amount // 2
+    if ruling == 1:
+        return 0
+    if ruling == 2:
+        return amount
+    return floor_share(amount, ruling - 3)
+
+
+def ruling_payout(amount: int, bond: int, ruling: int) -> tuple[int, int, int, int]:
+    """(provider share, client bond back, provider bond back, outcome)."""
+    if ruling == 0:
+        return amount // 2, bond, bond, 7
+    percent = 0 if ruling == 1 else 100 if ruling == 2 else ruling - 3
+    client_back = bond - floor_share(bond, percent)
+    provider_back = bond - floor_share(bond, 100 - percent)
+    outcome = 4 if ruling == 1 else 5 if ruling == 2 else 7
+    return provider_share(amount, ruling), client_back, provider_back, outcome
+
+
+def record(facts: dict[int, Facts], job: Job, outcome: int, weighted: int) -> None:
+    """What the escrow's settlement writes for both sides (DESIGN: every ending)."""
+    if job.norep:
+        return
+    c, p = facts[job.client], facts[job.provider]
+    if outcome == 1:
+        c.completed += 1
+        p.completed += 1
+    elif outcome in (2, 3, 8):
+        p.failed += 1
+        c.refunded += 1
+    elif outcome == 4:
+        c.won += 1
+        p.lost += 1
+    elif outcome == 5:
+        p.won += 1
+        c.lost += 1
+    else:
+        c.settled += 1
+        p.settled += 1
+    c.volume += weighted
+    p.volume += weighted

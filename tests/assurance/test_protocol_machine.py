@@ -1,0 +1,1651 @@
+"""One stateful machine over the whole protocol (DESIGN I1-I7).
+
+The real AgentRegistry, ServiceListings, ArbiterPanel, DisputeResolver,
+ReputationRegistry and JobEscrow, deployed in production order, with three
+principals, four agents (two share a principal), rotating operator keys,
+spending policies and four tokens (18 and 6 decimals, a USDT-like one that
+returns nothing, and a switchable weird one: false-returning, fee-on-transfer,
+zero-reverting, reentrant hook). Every role acts, hostile ones included:
+strangers, the other party, stale operators, frozen operators, governance,
+the guardian, the arbiters, a hostile court and a court with no code.
+
+A Python model (`model.py`) predicts every call's outcome: the machine either
+performs the call and updates the model, or expects a revert. After every
+step (cheaply: only what the step touched):
+
+- I1 solvency, per token: `balanceOf(escrow) == Σ free + Σ locked in open
+  jobs + Σ bonds + fees owed`, each term from the model, and every touched
+  balance, fee and job equal to the model's;
+- I2 liveness: every open job has a deadline after which one party alone can
+  end it (checked on the table each step; driven for real, in a snapshot, at
+  the end of every example: every open job is ended by one party and every
+  unit is withdrawn until the escrow holds nothing);
+- I3 finality: only drawn transitions (the model decides), terminal jobs
+  never change (re-read at the end of every example);
+- I4 conservation: every settlement's on-chain ledger deltas add up to what
+  the job took in (amount and bonds), read before and after;
+- I5 reputation: counters of the touched agents equal the model (only
+  settlements write them), one rating per side, none without a paid job
+  between different principals;
+- I6 budget: the operator's spending window equals the model's and stays
+  within the caps; refusals are predicted;
+- I7 governance: admin and guardian steps leave every balance, fee and job
+  unchanged (full read after each), and pause blocks entries only.
+
+Size: `AGENTMARKET_MACHINE` = "ci" (default, at least 20,000 steps), "deep"
+(at least 200,000), and a reduced count when `AGENTMARKET_CODEGEN=venom`.
+The number of steps run is asserted and written to
+`.build/assurance/machine-<profile>.json`.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import boa
+import pytest
+from boa.contracts.vyper.vyper_contract import VyperContract
+from eth_abi import encode
+from eth_account.signers.local import LocalAccount
+from eth_utils import function_signature_to_4byte_selector
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from .model import (
+    BPS,
+    CAP_UNLIMITED,
+    MAX_DELIVERY_TIME,
+    WEIGHT_UNIT,
+    Config,
+    Facts,
+    Job,
+    Listing,
+    PanelCase,
+    record,
+    ruling_payout,
+)
+from .world import (
+    ACCEPTED,
+    COMPLETED,
+    DAY,
+    DELIVERED,
+    DISPUTED,
+    MODE_FALSE,
+    MODE_FEE,
+    MODE_NORMAL,
+    MODE_REENTRANT,
+    REFUNDED,
+    REQUESTED,
+    RESOLVED,
+    ROOT,
+    TERMINAL,
+    TOKEN_WEIGHT,
+    TOKENS,
+    World,
+    now,
+    set_operator,
+    sign_offer,
+    wallet_proof,
+)
+
+# ------------------------------------------------------------------ profile
+
+PROFILE = os.environ.get("AGENTMARKET_MACHINE", "ci")
+CODEGEN = os.environ.get("AGENTMARKET_CODEGEN", "default")
+STEPS_PER_EXAMPLE = 100
+# The end-of-example liveness drive withdraws every unit on every DRAIN_EVERY-th example.
+DRAIN_EVERY = 4
+# (examples per batch, minimum steps to run); batches run until the minimum is met
+PROFILES: dict[str, tuple[int, int]] = {
+    "ci": (50, 20_000),
+    "deep": (500, 200_000),
+    "venom": (25, 5_000),
+    "smoke": (10, 200),  # a quick look while editing the machine
+}
+if PROFILE not in ("ci", "deep", "smoke"):
+    raise ValueError(f"AGENTMARKET_MACHINE must be 'ci', 'deep' or 'smoke', not {PROFILE!r}")
+RUN = "venom" if CODEGEN == "venom" and PROFILE == "ci" else PROFILE
+EXAMPLES, MIN_STEPS = PROFILES[RUN]
+REPORT = ROOT / ".build" / "assurance" / f"machine-{RUN}.json"
+
+# ------------------------------------------------------------------ strategies
+
+picks = st.integers(min_value=0, max_value=2**16)
+# who acts: 0 the principal, 1 the current operator, 2 the other (stale) key, 3 a stranger
+kinds = st.sampled_from([0, 0, 1, 1, 1, 2, 3])
+flags = st.booleans()
+agent_ix = st.integers(min_value=0, max_value=3)
+token_ix = st.integers(min_value=0, max_value=len(TOKENS) - 1)
+price_ix = st.integers(min_value=0, max_value=3)
+deltas = st.sampled_from([-1, 0, 1])
+jumps = st.sampled_from([1, 59, 3_600, 3_600, 6 * 3_600, DAY, 3 * DAY, 8 * DAY])
+rulings = st.sampled_from([0, 1, 2, 3, 3 + 37, 3 + 50, 3 + 99, 103, 104])
+
+ACTIVE, PAUSED, CLOSED = 1, 2, 3
+OPEN = (REQUESTED, ACCEPTED, DELIVERED, DISPUTED)
+DELIVERIES = (3_600, 3 * DAY, 400 * DAY)  # the last one is above the escrow's bound
+CLIENT, PROVIDER = "client", "provider"
+
+
+def _selector(signature: str) -> bytes:
+    return function_signature_to_4byte_selector(signature)
+
+
+STEPS_RUN = {"steps": 0, "examples": 0}
+
+
+class ProtocolMachine(RuleBasedStateMachine):
+    """See the module docstring."""
+
+    w: World
+    base_configs: dict[int, Config]
+    decimals: dict[str, int]
+
+    # ============================================================ set-up
+
+    template: dict[str, Any] | None = None
+    examples = 0
+
+    @initialize()
+    def start(self) -> None:
+        """The first example builds the common start (deposits, policies,
+        listings, two jobs) on the module's chain; every example then runs
+        inside a boa anchor from that state, with a copy of its model."""
+        w = self.w
+        self.e = w.escrow
+        self.t = {name: w.tokens[name] for name in TOKENS}
+        self.addr = {name: str(tok.address) for name, tok in self.t.items()}
+        cls = type(self)
+        assert cls.template is not None, "run `prepare` first"
+        self.__dict__.update(copy.deepcopy(cls.template))
+        cls.examples += 1
+        self.example = cls.examples
+        self._anchor = boa.env.anchor()
+        self._anchor.__enter__()
+        self.full_check = True
+
+    @classmethod
+    def prepare(cls) -> None:
+        """Build the common start on the module's chain (outside Hypothesis,
+        whose examples boa's plugin runs in anchors of their own) and keep
+        its model as every example's template."""
+        machine = cls()
+        machine.e = cls.w.escrow
+        machine.t = {name: cls.w.tokens[name] for name in TOKENS}
+        machine.addr = {name: str(tok.address) for name, tok in machine.t.items()}
+        before = set(vars(machine))
+        machine._set_up()
+        cls.template = copy.deepcopy({k: v for k, v in vars(machine).items() if k not in before})
+
+    def _set_up(self) -> None:
+        w = self.w
+        self.steps = 0
+        # who is who
+        self.owner = dict(w.owner_of)  # agent -> principal index
+        # each agent's current operator: index of its key pool, or None
+        self.op: dict[int, int | None] = {a: (0 if i < 3 else None) for i, a in enumerate(w.agents)}
+        self.frozen = {a: False for a in w.agents}
+        self.approved: dict[int, str | None] = {a: None for a in w.agents}
+        # ledger
+        self.free: dict[tuple[int, str], int] = {(a, t): 0 for a in w.agents for t in TOKENS}
+        self.fees: dict[tuple[str, str], int] = {}
+        self.weight = dict(TOKEN_WEIGHT)
+        self.allowed = dict.fromkeys(TOKENS, True)
+        self.mode = MODE_NORMAL
+        self.paused = False
+        self.listings_paused = False
+        self.configs = dict(self.base_configs)
+        self.current_config = max(self.configs)
+        self.jobs: dict[int, Job] = {}
+        self.policy: dict[tuple[int, str], tuple[int, int, int]] = {}
+        self.spend: dict[tuple[int, str], tuple[int, int]] = {}
+        self.nonces: dict[int, set[int]] = {a: set() for a in w.agents}
+        self.next_nonce = 1
+        self.offer_expiry = 0
+        self.listings: dict[int, Listing] = {}
+        self.facts = {a: Facts() for a in w.agents}
+        # panel
+        self.panel_arbiters: tuple[str, ...] = tuple(w.arbiters)
+        self.panel_quorum = 2
+        self.panel_count = 0
+        self.cases: dict[int, PanelCase] = {}
+        self.hostile_mode = 0
+        self.hostile_count = 0
+        self.hostile_cases: dict[int, int] = {}
+        # what the step touched (checked by the invariant)
+        self.t_tokens: set[str] = set()
+        self.t_free: set[tuple[int, str]] = set()
+        self.t_fees: set[tuple[str, str]] = set()
+        self.t_jobs: set[int] = set()
+        self.t_rep: set[int] = set()
+        self.t_spend: set[tuple[int, str]] = set()
+        self.full_check = False
+        # Working capital in every token, policies for the operators, listings.
+        for a in w.agents:
+            for t in TOKENS:
+                self._deposit(a, t, 30 * self._unit(t), w.principals[self.owner[a]].address)
+        for a in w.agents[:3]:
+            for t in TOKENS:
+                unit = self._unit(t)
+                self._policy(a, t, 2 * unit, 5 * unit, DAY)
+        for a in w.agents:
+            for t in ("T18", "USDC6"):
+                self._create_listing(a, t, self._unit(t), 3 * DAY, 0)
+        # Two jobs to start from: one Requested (from a listing of another
+        # principal's agent), one Accepted (a signed offer).
+        self.hire(client=0, i=4, kind=0, stale=False)
+        self.hire_with_offer(
+            client=2, provider=0, signer=1, variant=0, t=0, p=2, kind=1, replay=False
+        )
+        assert len(self.jobs) == 2
+        self.ready = True
+        self._check_touched()
+
+    def teardown(self) -> None:
+        anchor = getattr(self, "_anchor", None)
+        if anchor is None:
+            return
+        try:
+            if getattr(self, "ready", False):
+                self._full_check()
+                self._drive_everything_out(drain=self.example % DRAIN_EVERY == 0)
+        finally:
+            anchor.__exit__(None, None, None)
+            # the invariant also runs once after `start`
+            STEPS_RUN["steps"] += max(getattr(self, "steps", 0) - 1, 0)
+            STEPS_RUN["examples"] += 1
+
+    # ============================================================ helpers
+
+    def _unit(self, t: str) -> int:
+        return 10 ** self.decimals[t]
+
+    def _prices(self, t: str) -> list[int]:
+        unit = self._unit(t)
+        return [1, unit // 3 + 1, unit, 5 * unit]
+
+    def _principal(self, agent: int) -> str:
+        return str(self.w.principals[self.owner[agent]].address)
+
+    def _who(self, agent: int, kind: int) -> str:
+        pool = self.w.operators[agent]
+        current = self.op[agent]
+        if kind == 0:
+            return self._principal(agent)
+        if kind == 1:
+            return str(pool[1 if current is None else current].address)
+        if kind == 2:
+            return str(pool[0 if current == 1 else 1].address)
+        return str(self.w.stranger.address)
+
+    def _op(self, agent: int) -> LocalAccount | None:
+        current = self.op[agent]
+        return None if current is None else self.w.operators[agent][current]
+
+    def _role(self, agent: int, who: str) -> str | None:
+        current = self._op(agent)
+        if current is not None and current.address == who:
+            return "O"
+        if self._principal(agent) == who:
+            return "P"
+        return None
+
+    def _acts(self, agent: int, who: str) -> bool:
+        role = self._role(agent, who)
+        return role == "P" or (role == "O" and not self.frozen[agent])
+
+    def _do(self, ok: bool, fn: Callable[[], Any]) -> Any:
+        if ok:
+            return fn()
+        with boa.reverts():
+            fn()
+        return None
+
+    def _pick_job(self, i: int, statuses: tuple[int, ...] | None = None) -> Job | None:
+        ids = sorted(
+            j for j, job in self.jobs.items() if statuses is None or job.status in statuses
+        )
+        if not ids:
+            return None
+        job = self.jobs[ids[i % len(ids)]]
+        self.t_jobs.add(job.job_id)
+        return job
+
+    def _has(self, *statuses: int) -> bool:
+        return any(j.status in statuses for j in getattr(self, "jobs", {}).values())
+
+    def _credit(self, agent: int, t: str, amount: int) -> None:
+        self.free[(agent, t)] += amount
+        self.t_free.add((agent, t))
+        self.t_tokens.add(t)
+
+    def _fee(self, recipient: str, t: str, amount: int) -> None:
+        if amount:
+            key = (recipient, t)
+            self.fees[key] = self.fees.get(key, 0) + amount
+            self.t_fees.add(key)
+
+    def _weighted(self, t: str, paid: int) -> int:
+        return self.weight[t] * paid // WEIGHT_UNIT
+
+    @contextmanager
+    def _conserving(self, job: Job) -> Iterator[None]:
+        """I4: the on-chain ledger deltas of a settlement add up to what the
+        job took in (amount still locked plus both bonds)."""
+        cfg = self.configs[job.config]
+        tok = self.addr[job.token]
+        keys = [
+            lambda: self.e.balance_of(job.client, tok),
+            lambda: self.e.balance_of(job.provider, tok),
+            lambda: self.e.fees_owed(cfg.fee_recipient, tok),
+        ]
+        before = [int(k()) for k in keys]
+        took_in = job.amount + job.client_bond + job.provider_bond
+        yield
+        after = [int(k()) for k in keys]
+        assert sum(after) - sum(before) == took_in, (before, after, took_in)
+
+    # ------------------------------------------------------------ ledger
+
+    def _deposit(self, agent: int, t: str, amount: int, sender: str) -> bool:
+        tok = self.t[t]
+        tok.mint(sender, amount)
+        with boa.env.prank(sender):
+            tok.approve(self.e.address, amount)
+        ok = (
+            not self.paused
+            and amount > 0
+            and self.allowed[t]
+            and not (t == "WEIRD" and self.mode == MODE_FALSE)
+            # the fee-on-transfer mode burns 1 %, rounded down: nothing below 100 units
+            and not (t == "WEIRD" and self.mode == MODE_FEE and amount >= 100)
+        )
+        with boa.env.prank(sender):
+            self._do(ok, lambda: self.e.deposit(agent, tok.address, amount))
+        if ok:
+            self._credit(agent, t, amount)
+        self.t_tokens.add(t)
+        return ok
+
+    def _policy(self, agent: int, t: str, per_job: int, period_cap: int, period: int) -> None:
+        ok = period_cap == 0 or period != 0
+        for cap in (per_job, period_cap):
+            ok = ok and (cap == CAP_UNLIMITED or cap < 2**112 - 1)
+        with boa.env.prank(self._principal(agent)):
+            self._do(
+                ok,
+                lambda: self.w.registry.set_spend_policy(
+                    agent, self.addr[t], per_job, period_cap, period
+                ),
+            )
+        if ok:
+            self.policy[(agent, t)] = (per_job, period_cap, period)
+
+    def _create_listing(self, agent: int, t: str, price: int, delivery: int, kind: int) -> None:
+        who = self._who(agent, kind)
+        ok = not self.listings_paused and self._acts(agent, who)
+        with boa.env.prank(who):
+            lid = self._do(
+                ok,
+                lambda: self.w.listings.create_listing(
+                    agent, b"t".ljust(32, b"\0"), self.addr[t], price, delivery, b"\x11" * 32, "u"
+                ),
+            )
+        if ok:
+            self.listings[int(lid)] = Listing(agent, t, price, delivery, 1, ACTIVE)
+
+    # ------------------------------------------------------------ opening jobs
+
+    def _open_ok(
+        self, client: int, provider: int, t: str, price: int, delivery: int, who: str
+    ) -> tuple[bool, tuple[int, int] | None]:
+        """Whether `_open` succeeds, and the new spending window (operator)."""
+        if self.paused or client == provider or not self.allowed[t]:
+            return False, None
+        if not (0 < price < 2**128 and 0 < delivery <= MAX_DELIVERY_TIME):
+            return False, None
+        role = self._role(client, who)
+        if role is None or self.frozen[client] or self.frozen[provider]:
+            return False, None
+        window = None
+        if role == "O":
+            per_job, period_cap, period = self.policy.get((client, t), (0, 0, 0))
+            if price > per_job:
+                return False, None
+            start, used = self.spend.get((client, t), (0, 0))
+            if period != 0 and now() >= start + period:
+                start, used = now(), 0
+            used += price
+            if used > period_cap:
+                return False, None
+            window = (start, used)
+        return self.free[(client, t)] >= price, window
+
+    def _opened(
+        self,
+        job_id: int,
+        client: int,
+        provider: int,
+        t: str,
+        price: int,
+        delivery: int,
+        accepted: bool,
+        window: tuple[int, int] | None,
+    ) -> None:
+        cfg = self.configs[self.current_config]
+        self.free[(client, t)] -= price
+        self.t_free.add((client, t))
+        self.t_tokens.add(t)
+        if window is not None:
+            self.spend[(client, t)] = window
+            self.t_spend.add((client, t))
+        deadline = now() + (delivery if accepted else cfg.accept_window)
+        job = Job(
+            job_id=job_id,
+            client=client,
+            provider=provider,
+            token=t,
+            amount=price,
+            status=ACCEPTED if accepted else REQUESTED,
+            deadline=deadline,
+            delivery_time=delivery,
+            config=self.current_config,
+            norep=self.owner[client] == self.owner[provider],
+        )
+        assert job_id not in self.jobs
+        self.jobs[job_id] = job
+        self.t_jobs.add(job_id)
+        # the id encodes the parties (and the creation time)
+        assert (job_id >> 64) & (2**64 - 1) == client and job_id & (2**64 - 1) == provider
+        assert job_id >> 136 == now()
+
+    # ------------------------------------------------------------ endings
+
+    def _refund(self, job: Job, outcome: int) -> None:
+        self._credit(job.client, job.token, job.amount)
+        job.status = REFUNDED
+        if outcome:
+            record(self.facts, job, outcome, 0)
+            self.t_rep.update((job.client, job.provider))
+
+    def _settle(self, job: Job) -> None:
+        cfg = self.configs[job.config]
+        fee = job.amount * cfg.fee_bps // BPS
+        paid = job.amount - fee
+        self._credit(job.provider, job.token, paid)
+        self._fee(cfg.fee_recipient, job.token, fee)
+        job.amount, job.status = paid, COMPLETED
+        record(self.facts, job, 1, self._weighted(job.token, paid))
+        self.t_rep.update((job.client, job.provider))
+
+    def _settle_dispute(
+        self, job: Job, share: int, client_back: int, provider_back: int, outcome: int, end: int
+    ) -> None:
+        cfg = self.configs[job.config]
+        fee = share * cfg.fee_bps // BPS
+        paid = share - fee
+        self._credit(job.provider, job.token, paid + provider_back)
+        self._credit(job.client, job.token, job.amount - share + client_back)
+        forfeited = (job.client_bond - client_back) + (job.provider_bond - provider_back)
+        self._fee(cfg.fee_recipient, job.token, fee + forfeited)
+        job.amount, job.status, job.rstatus = paid, RESOLVED, end
+        record(self.facts, job, outcome, self._weighted(job.token, paid))
+        self.t_rep.update((job.client, job.provider))
+
+    # ============================================================ rules: ledger
+
+    @rule(agent=agent_ix, t=token_ix, amount=price_ix, kind=kinds)
+    def deposit(self, agent: int, t: int, amount: int, kind: int) -> None:
+        a, name = self.w.agents[agent], TOKENS[t]
+        # anyone may deposit for any agent
+        self._deposit(a, name, self._prices(name)[amount], self._who(a, kind))
+
+    @rule(agent=agent_ix, t=token_ix, share=st.sampled_from([0, 1, 2, 3]), kind=kinds, to=flags)
+    def withdraw(self, agent: int, t: int, share: int, kind: int, to: bool) -> None:
+        a, name = self.w.agents[agent], TOKENS[t]
+        free = self.free[(a, name)]
+        amount = [0, 1, free // 3, free][share] if share != 2 else max(free // 3, 1)
+        if share == 3 and kind == 3:
+            amount = free + 1  # more than there is
+        who = self._who(a, kind)
+        receiver = str(self.w.stranger.address) if to else who
+        ok = (
+            self._role(a, who) == "P"
+            and 0 < amount <= free
+            and not (name == "WEIRD" and self.mode == MODE_FALSE)
+        )
+        with boa.env.prank(who):
+            self._do(ok, lambda: self.e.withdraw(a, self.addr[name], amount, receiver))
+        if ok:
+            self.free[(a, name)] -= amount
+        self.t_free.add((a, name))
+        self.t_tokens.add(name)
+
+    @precondition(lambda self: any(getattr(self, "fees", {}).values()))
+    @rule(t=token_ix, recipient=st.sampled_from([True, True, True, False]))
+    def claim_fees(self, t: int, recipient: bool) -> None:
+        name = TOKENS[t]
+        who = self.w.fee_recipient if recipient else self.w.governance
+        owed = self.fees.get((who, name), 0)
+        ok = owed > 0 and not (name == "WEIRD" and self.mode == MODE_FALSE)
+        with boa.env.prank(who):
+            self._do(ok, lambda: self.e.claim_fees(self.addr[name], who))
+        if ok:
+            self.fees[(who, name)] = 0
+        self.t_fees.add((who, name))
+        self.t_tokens.add(name)
+
+    def weird_token_mode(self, mode: int) -> None:
+        """The weird token's issuer switches its behaviour; in reentrant mode
+        its hook calls the escrow's `withdraw` back on every transfer (the
+        reentry must fail on the lock; its failure is swallowed)."""
+        tok = self.t["WEIRD"]
+        tok.set_mode(mode)
+        if mode == MODE_REENTRANT:
+            data = _selector("withdraw(uint256,address,uint256,address)") + encode(
+                ["uint256", "address", "uint256", "address"],
+                [self.w.agents[0], self.addr["WEIRD"], 1, str(self.w.stranger.address)],
+            )
+            tok.set_hook(self.e.address, data, False)
+        self.mode = mode
+
+    # ============================================================ rules: registry
+
+    def freeze(self, agent: int, freeze: bool, kind: int) -> None:
+        a = self.w.agents[agent]
+        who = self._who(a, kind)
+        ok = who == self._principal(a) or who == self.approved[a]
+        with boa.env.prank(who):
+            fn = self.w.registry.freeze if freeze else self.w.registry.unfreeze
+            self._do(ok, lambda: fn(a))
+        if ok:
+            self.frozen[a] = freeze
+
+    def rotate_operator(self, agent: int, key: int, by_stranger: bool) -> None:
+        """The principal sets an operator (its EIP-712 proof) or clears it; a
+        stranger holding a valid proof cannot."""
+        a = self.w.agents[agent]
+        owner = self._principal(a)
+        if key == 2:
+            who = str(self.w.stranger.address) if by_stranger else owner
+            with boa.env.prank(who):
+                self._do(not by_stranger, lambda: self.w.registry.unsetAgentWallet(a))
+            if not by_stranger:
+                self.op[a] = None
+            return
+        wallet = self.w.operators[a][key]
+        if by_stranger:
+            deadline = now() + 60
+            proof = wallet_proof(wallet, str(self.w.registry.address), a, owner, deadline)
+            with boa.env.prank(str(self.w.stranger.address)), boa.reverts():
+                self.w.registry.setAgentWallet(a, wallet.address, deadline, proof)
+            return
+        set_operator(self.w.registry, a, owner, wallet)
+        self.op[a] = key
+
+    def transfer_agent(self, agent: int, to: int, by_operator: bool) -> None:
+        """The identity NFT changes hands: the operator is cleared, policy and
+        freeze stay, open jobs keep their reputation flag."""
+        a = self.w.agents[agent]
+        owner = self._principal(a)
+        receiver = str(self.w.principals[to].address)
+        who = self._who(a, 1) if by_operator else owner
+        ok = who == owner
+        with boa.env.prank(who):
+            self._do(ok, lambda: self.w.registry.transferFrom(owner, receiver, a))
+        if ok:
+            self.owner[a] = to
+            self.op[a] = None
+            self.approved[a] = None
+
+    def set_policy(self, agent: int, t: int, choice: int) -> None:
+        a, name = self.w.agents[agent], TOKENS[t]
+        unit = self._unit(name)
+        per_job, period_cap, period = [
+            (2 * unit, 5 * unit, DAY),
+            (CAP_UNLIMITED, CAP_UNLIMITED, 3_600),
+            (0, 0, 0),
+            (unit, unit, 3_600),
+            (unit, 3 * unit, 0),  # refused: a period cap needs a period
+            (2**112, unit, DAY),  # refused: cap too large
+        ][choice]
+        self._policy(a, name, per_job, period_cap, period)
+
+    @rule(
+        choice=st.sampled_from([0, 0, 1, 1, 1, 2, 3, 3, 3]),
+        agent=agent_ix,
+        x=st.integers(0, 5),
+        flag=flags,
+        kind=kinds,
+        t=token_ix,
+    )
+    def registry_action(
+        self, choice: int, agent: int, x: int, flag: bool, kind: int, t: int
+    ) -> None:
+        """A principal (or a pretender) freezes or unfreezes, rotates the
+        operator, transfers the identity NFT or changes a spending policy."""
+        if choice == 0:
+            self.freeze(agent, flag, kind)
+        elif choice == 1:
+            self.rotate_operator(agent, x % 3, flag and kind == 3)
+        elif choice == 2:
+            self.transfer_agent(agent, x % 3, flag and kind == 3)
+        else:
+            self.set_policy(agent, t, x)
+
+    @rule(choice=st.integers(0, 1), mode=st.integers(0, 4))
+    def hostile_lever(self, choice: int, mode: int) -> None:
+        """The weird token's issuer or the hostile court changes behaviour."""
+        if choice == 0:
+            self.weird_token_mode(mode)
+        else:
+            self.hostile_court_mode([0, 1, 4][mode % 3])
+
+    # ============================================================ rules: listings
+
+    @rule(agent=agent_ix, t=token_ix, p=price_ix, d=st.sampled_from([0, 1, 1, 1, 2]), kind=kinds)
+    def list_service(self, agent: int, t: int, p: int, d: int, kind: int) -> None:
+        a, name = self.w.agents[agent], TOKENS[t]
+        self._create_listing(a, name, self._prices(name)[p], DELIVERIES[d], kind)
+
+    @precondition(lambda self: bool(getattr(self, "listings", None)))
+    @rule(i=picks, action=st.integers(0, 4), p=price_ix, t=token_ix, kind=kinds)
+    def edit_listing(self, i: int, action: int, p: int, t: int, kind: int) -> None:
+        """Update (a front-runnable price or token change), pause, resume, close."""
+        ids = sorted(self.listings)
+        lid = ids[i % len(ids)]
+        ls = self.listings[lid]
+        who = self._who(ls.provider, kind)
+        actor_ok = self._acts(ls.provider, who)
+        quote = (ls.token, ls.price, ls.version)
+        lst = self.w.listings
+        with boa.env.prank(who):
+            if action <= 1:
+                name = TOKENS[t] if action == 1 else ls.token
+                price = self._prices(name)[p]
+                ok = actor_ok and ls.state in (ACTIVE, PAUSED)
+                self._do(
+                    ok,
+                    lambda: lst.update_listing(
+                        lid, self.addr[name], price, ls.delivery, b"\x12" * 32, "u2"
+                    ),
+                )
+                if ok:
+                    ls.token, ls.price = name, price
+            elif action == 2:
+                ok = actor_ok and ls.state == ACTIVE
+                self._do(ok, lambda: lst.pause_listing(lid))
+                if ok:
+                    ls.state = PAUSED
+            elif action == 3:
+                ok = actor_ok and ls.state == PAUSED
+                self._do(ok, lambda: lst.resume_listing(lid))
+                if ok:
+                    ls.state = ACTIVE
+            else:
+                ok = actor_ok and ls.state in (ACTIVE, PAUSED)
+                self._do(ok, lambda: lst.close_listing(lid))
+                if ok:
+                    ls.state = CLOSED
+        if ok:
+            ls.version += 1
+            ls.stale = quote
+
+    # ============================================================ rules: hiring
+
+    @precondition(lambda self: bool(getattr(self, "listings", None)))
+    @rule(client=agent_ix, i=picks, kind=kinds, stale=st.sampled_from([False, False, True]))
+    def hire(self, client: int, i: int, kind: int, stale: bool) -> None:
+        """Hire from a listing with the quote the client saw: the current one,
+        or one from before the provider's last edit (front-running)."""
+        c = self.w.agents[client]
+        ids = sorted(self.listings)
+        lid = ids[i % len(ids)]
+        ls = self.listings[lid]
+        quote = ls.stale if stale and ls.stale is not None else (ls.token, ls.price, ls.version)
+        q_token, q_price, q_version = quote
+        who = self._who(c, kind)
+        ok, window = self._open_ok(c, ls.provider, ls.token, ls.price, ls.delivery, who)
+        ok = ok and ls.state == ACTIVE and quote == (ls.token, ls.price, ls.version)
+        with boa.env.prank(who):
+            job_id = self._do(
+                ok, lambda: self.e.hire(lid, c, self.addr[q_token], q_price, q_version)
+            )
+        if ok:
+            self._opened(
+                int(job_id), c, ls.provider, ls.token, ls.price, ls.delivery, False, window
+            )
+
+    @precondition(lambda self: bool(getattr(self, "listings", None)))
+    @rule(client=agent_ix, i=picks, kind=st.sampled_from([0, 1]))
+    def open_job(self, client: int, i: int, kind: int) -> None:
+        """A client that means business: it tops up its balance if short and
+        hires an active listing of another agent at the current quote."""
+        c = self.w.agents[client]
+        ids = sorted(
+            lid
+            for lid, ls in self.listings.items()
+            if ls.state == ACTIVE and ls.provider != c and ls.delivery <= MAX_DELIVERY_TIME
+        )
+        if not ids:
+            return
+        lid = ids[i % len(ids)]
+        ls = self.listings[lid]
+        short = ls.price - self.free[(c, ls.token)]
+        if short > 0:
+            self._deposit(c, ls.token, short, self._principal(c))
+        self.hire(client, sorted(self.listings).index(lid), kind, False)
+
+    @rule(
+        client=agent_ix,
+        provider=agent_ix,
+        signer=st.sampled_from([0, 1, 1, 1, 1, 2, 3]),
+        variant=st.sampled_from([0, 0, 0, 0, 0, 0, 1, 1, 2, 3, 4, 5, 6]),
+        t=token_ix,
+        p=price_ix,
+        kind=st.integers(0, 1),
+        replay=flags,
+    )
+    def hire_with_offer(
+        self,
+        client: int,
+        provider: int,
+        signer: int,
+        variant: int,
+        t: int,
+        p: int,
+        kind: int,
+        replay: bool,
+    ) -> None:
+        """A provider's signed offer: valid, for any client, or replayed across
+        chain, contract, agent, client, nonce; expired exactly at its expiry."""
+        c, pv = self.w.agents[client], self.w.agents[provider]
+        name = TOKENS[t]
+        price = self._prices(name)[p]
+        # who signs: the provider's principal, its operator, a stale key, a stranger
+        keys = {
+            0: self.w.principals[self.owner[pv]],
+            1: self.w.operators[pv][1 if self.op[pv] is None else self.op[pv]],
+            2: self.w.operators[pv][0 if self.op[pv] == 1 else 1],
+            3: self.w.stranger,
+        }
+        key = keys[signer]
+        used = sorted(self.nonces[pv])
+        if replay and used:
+            nonce = used[(p + t) % len(used)]
+        else:
+            self.next_nonce += 1
+            nonce = self.next_nonce
+        expiry = now() + 3_600
+        offer_provider, offer_client = pv, c
+        chain, escrow = None, str(self.e.address)
+        if variant == 1:
+            offer_client = 0  # open to any client
+        elif variant == 2:
+            chain = int(boa.env.evm.patch.chain_id) + 1  # another chain
+        elif variant == 3:
+            escrow = str(self.w.listings.address)  # another contract
+        elif variant == 4:
+            offer_provider = self.w.agents[(provider + 1) % 4]  # another agent
+        elif variant == 5:
+            offer_client = self.w.agents[(client + 1) % 4]  # another client
+        elif variant == 6:
+            expiry = now()  # expired exactly now
+        self.offer_expiry = expiry
+        offer = (
+            offer_provider,
+            offer_client,
+            self.addr[name],
+            price,
+            3 * DAY,
+            b"\x11" * 32,
+            nonce,
+            expiry,
+        )
+        v, r, s = sign_offer(key, offer, escrow, chain)
+        who = self._who(c, kind)
+        genuine = variant not in (2, 3)
+        signer_ok = genuine and (
+            key.address == self._principal(offer_provider)
+            or self._role(offer_provider, key.address) == "O"
+        )
+        ok = (
+            now() < expiry
+            and offer_client in (0, c)
+            and nonce not in self.nonces[offer_provider]
+            and signer_ok
+        )
+        open_ok, window = self._open_ok(c, offer_provider, name, price, 3 * DAY, who)
+        ok = ok and open_ok
+        with boa.env.prank(who):
+            job_id = self._do(ok, lambda: self.e.hire_with_offer(offer, c, v, r, s))
+        if ok:
+            self.nonces[offer_provider].add(nonce)
+            self._opened(int(job_id), c, offer_provider, name, price, 3 * DAY, True, window)
+
+    @rule(provider=agent_ix, kind=kinds, fresh=flags)
+    def cancel_offer_nonce(self, provider: int, kind: int, fresh: bool) -> None:
+        pv = self.w.agents[provider]
+        used = sorted(self.nonces[pv])
+        if fresh or not used:
+            self.next_nonce += 1
+            nonce = self.next_nonce
+        else:
+            nonce = used[0]
+        who = self._who(pv, kind)
+        ok = self._acts(pv, who) and nonce not in self.nonces[pv]
+        with boa.env.prank(who):
+            self._do(ok, lambda: self.e.cancel_offer_nonce(pv, nonce))
+        if ok:
+            self.nonces[pv].add(nonce)
+
+    # ============================================================ rules: job exits
+
+    @precondition(lambda self: self._has(REQUESTED))
+    @rule(i=picks, kind=kinds, any_job=flags)
+    def accept(self, i: int, kind: int, any_job: bool) -> None:
+        job = self._pick_job(i, None if any_job else (REQUESTED,))
+        assert job is not None
+        who = self._who(job.provider, kind)
+        ok = job.status == REQUESTED and now() < job.deadline and self._acts(job.provider, who)
+        with boa.env.prank(who):
+            self._do(ok, lambda: self.e.accept(job.job_id))
+        if ok:
+            job.status, job.deadline = ACCEPTED, now() + job.delivery_time
+
+    @precondition(lambda self: self._has(REQUESTED))
+    @rule(i=picks, kind=kinds, any_job=flags)
+    def decline(self, i: int, kind: int, any_job: bool) -> None:
+        job = self._pick_job(i, None if any_job else (REQUESTED,))
+        assert job is not None
+        who = self._who(job.provider, kind)
+        ok = job.status == REQUESTED and self._acts(job.provider, who)
+        with boa.env.prank(who):
+            self._do(ok, lambda: self.e.decline(job.job_id))
+        if ok:
+            self._refund(job, 3)
+
+    @precondition(lambda self: self._has(REQUESTED))
+    @rule(i=picks, kind=kinds, any_job=flags)
+    def cancel(self, i: int, kind: int, any_job: bool) -> None:
+        job = self._pick_job(i, None if any_job else (REQUESTED,))
+        assert job is not None
+        who = self._who(job.client, kind)
+        ok = job.status == REQUESTED and self._acts(job.client, who)
+        with boa.env.prank(who):
+            self._do(ok, lambda: self.e.cancel(job.job_id))
+        if ok:
+            self._refund(job, 0)
+
+    @precondition(lambda self: self._has(REQUESTED, ACCEPTED))
+    @rule(i=picks, kind=kinds, any_job=flags)
+    def reclaim(self, i: int, kind: int, any_job: bool) -> None:
+        job = self._pick_job(i, None if any_job else (REQUESTED, ACCEPTED))
+        assert job is not None
+        who = self._who(job.client, kind)
+        ok = (
+            job.status in (REQUESTED, ACCEPTED)
+            and now() >= job.deadline
+            and self._acts(job.client, who)
+        )
+        with boa.env.prank(who):
+            self._do(ok, lambda: self.e.reclaim(job.job_id))
+        if ok:
+            self._refund(job, 2)
+
+    @precondition(lambda self: self._has(ACCEPTED))
+    @rule(i=picks, kind=kinds, any_job=flags, lower=st.integers(0, 4))
+    def deliver(self, i: int, kind: int, any_job: bool, lower: int) -> None:
+        """Deliver at the locked price (argument omitted or given), for less,
+        for nothing, or (refused) for more."""
+        job = self._pick_job(i, None if any_job else (ACCEPTED,))
+        assert job is not None
+        who = self._who(job.provider, kind)
+        final = [None, job.amount, job.amount // 3, 0, job.amount + 1][lower]
+        ok = (
+            job.status == ACCEPTED
+            and now() < job.deadline
+            and (final is None or final <= job.amount)
+            and self._acts(job.provider, who)
+        )
+        with boa.env.prank(who):
+            if final is None:
+                self._do(ok, lambda: self.e.deliver(job.job_id, b"\x22" * 32, "ipfs://r"))
+            else:
+                self._do(ok, lambda: self.e.deliver(job.job_id, b"\x22" * 32, "ipfs://r", final))
+        if ok:
+            if final is not None and final < job.amount:
+                self._credit(job.client, job.token, job.amount - final)
+                job.amount = final
+            job.status = DELIVERED
+            job.deadline = now() + self.configs[job.config].review_window
+
+    @precondition(lambda self: self._has(DELIVERED))
+    @rule(i=picks, kind=kinds, any_job=flags)
+    def complete(self, i: int, kind: int, any_job: bool) -> None:
+        job = self._pick_job(i, None if any_job else (DELIVERED,))
+        assert job is not None
+        who = self._who(job.client, kind)
+        ok = job.status == DELIVERED and now() < job.deadline and self._acts(job.client, who)
+        if ok:
+            with self._conserving(job), boa.env.prank(who):
+                self.e.complete(job.job_id)
+            self._settle(job)
+        else:
+            with boa.env.prank(who), boa.reverts():
+                self.e.complete(job.job_id)
+
+    @precondition(lambda self: self._has(DELIVERED))
+    @rule(i=picks, any_job=flags)
+    def finalize(self, i: int, any_job: bool) -> None:
+        job = self._pick_job(i, None if any_job else (DELIVERED,))
+        assert job is not None
+        ok = job.status == DELIVERED and now() >= job.deadline
+        with boa.env.prank(str(self.w.stranger.address)):
+            if ok:
+                with self._conserving(job):
+                    self.e.finalize(job.job_id)
+                self._settle(job)
+            else:
+                with boa.reverts():
+                    self.e.finalize(job.job_id)
+
+    # ============================================================ rules: disputes
+
+    @precondition(lambda self: self._has(DELIVERED))
+    @rule(i=picks, kind=kinds, any_job=flags)
+    def dispute(self, i: int, kind: int, any_job: bool) -> None:
+        job = self._pick_job(i, None if any_job else (DELIVERED,))
+        assert job is not None
+        who = self._who(job.client, kind)
+        cfg = self.configs[job.config]
+        bond = max(cfg.bond_floor, job.amount * cfg.bond_bps // BPS)
+        ok = (
+            job.status == DELIVERED
+            and now() < job.deadline
+            and self._acts(job.client, who)
+            and self.free[(job.client, job.token)] >= bond
+        )
+        with boa.env.prank(who):
+            self._do(ok, lambda: self.w.resolver.dispute(job.job_id, "ipfs://meta"))
+        if ok:
+            self.free[(job.client, job.token)] -= bond
+            self.t_free.add((job.client, job.token))
+            job.status, job.rstatus = DISPUTED, 1
+            job.bond = job.client_bond = bond
+            job.response_deadline = now() + cfg.response_window
+            job.arbitrator = cfg.arbitrator
+
+    @precondition(lambda self: self._has(DISPUTED))
+    @rule(i=picks, kind=kinds)
+    def answer(self, i: int, kind: int) -> None:
+        job = self._pick_job(i, (DISPUTED,))
+        assert job is not None
+        who = self._who(job.provider, kind)
+        ok = (
+            job.rstatus == 1
+            and now() < job.response_deadline
+            and self._acts(job.provider, who)
+            and self.free[(job.provider, job.token)] >= job.bond
+        )
+        with boa.env.prank(who):
+            self._do(ok, lambda: self.w.resolver.answer(job.job_id, "ipfs://answer"))
+        if not ok:
+            return
+        self.free[(job.provider, job.token)] -= job.bond
+        self.t_free.add((job.provider, job.token))
+        job.provider_bond = job.bond
+        job.rstatus = 2
+        cfg = self.configs[job.config]
+        opened = job.arbitrator == "panel" or (
+            job.arbitrator == "hostile" and self.hostile_mode == 0
+        )
+        job.arbitration_deadline = now() + (cfg.arbitration_window if opened else 0)
+        if job.arbitrator == "panel":
+            job.case = self.panel_count
+            self.cases[self.panel_count] = PanelCase(
+                job.job_id, self.panel_arbiters, self.panel_quorum
+            )
+            self.panel_count += 1
+        elif opened:
+            job.case = self.hostile_count
+            self.hostile_cases[self.hostile_count] = job.job_id
+            self.hostile_count += 1
+
+    @precondition(lambda self: self._has(DISPUTED))
+    @rule(i=picks)
+    def claim_default_win(self, i: int) -> None:
+        job = self._pick_job(i, (DISPUTED,))
+        assert job is not None
+        ok = job.rstatus == 1 and now() >= job.response_deadline
+        with boa.env.prank(str(self.w.stranger.address)):
+            if ok:
+                with self._conserving(job):
+                    self.w.resolver.claim_default_win(job.job_id)
+                self._settle_dispute(job, 0, job.client_bond, 0, 4, 3)
+            else:
+                with boa.reverts():
+                    self.w.resolver.claim_default_win(job.job_id)
+
+    def _side(self, job: Job, who: str) -> str | None:
+        if self._acts(job.client, who):
+            return CLIENT
+        if self._acts(job.provider, who):
+            return PROVIDER
+        return None
+
+    @precondition(lambda self: self._has(DISPUTED, RESOLVED))
+    @rule(i=picks, kind=kinds, provider_side=flags, share=st.integers(0, 3))
+    def propose_settlement(self, i: int, kind: int, provider_side: bool, share: int) -> None:
+        job = self._pick_job(i, (DISPUTED, RESOLVED))
+        assert job is not None
+        who = self._who(job.provider if provider_side else job.client, kind)
+        value = [0, job.amount // 3, job.amount, job.amount + 1][share]
+        side = self._side(job, who)
+        ok = job.rstatus in (1, 2) and value <= job.amount and side is not None
+        with boa.env.prank(who):
+            self._do(ok, lambda: self.w.resolver.propose_settlement(job.job_id, value))
+        if ok and side is not None:
+            job.proposals[side] = value
+
+    @precondition(lambda self: self._has(DISPUTED))
+    @rule(i=picks, kind=kinds, provider_side=flags, mismatch=flags, withdraw=flags)
+    def accept_settlement(
+        self, i: int, kind: int, provider_side: bool, mismatch: bool, withdraw: bool
+    ) -> None:
+        job = self._pick_job(i, (DISPUTED,))
+        assert job is not None
+        who = self._who(job.provider if provider_side else job.client, kind)
+        side = self._side(job, who)
+        if withdraw:
+            ok = job.rstatus in (1, 2) and side is not None and side in job.proposals
+            with boa.env.prank(who):
+                self._do(ok, lambda: self.w.resolver.withdraw_proposal(job.job_id))
+            if ok and side is not None:
+                del job.proposals[side]
+            return
+        other = PROVIDER if side == CLIENT else CLIENT
+        offered = job.proposals.get(other)
+        value = (offered or 0) + (1 if mismatch else 0)
+        ok = job.rstatus in (1, 2) and side is not None and offered is not None
+        ok = ok and value == offered
+        with boa.env.prank(who):
+            if ok:
+                with self._conserving(job):
+                    self.w.resolver.accept_settlement(job.job_id, value)
+                self._settle_dispute(job, value, job.client_bond, job.provider_bond, 6, 4)
+            else:
+                with boa.reverts():
+                    self.w.resolver.accept_settlement(job.job_id, value)
+
+    @precondition(lambda self: bool(getattr(self, "cases", None)))
+    @rule(i=picks, arbiter=st.integers(0, 3), ruling=rulings)
+    def panel_vote(self, i: int, arbiter: int, ruling: int) -> None:
+        ids = sorted(self.cases)
+        case_id = ids[i % len(ids)]
+        case = self.cases[case_id]
+        job = self.jobs[case.job_id]
+        self.t_jobs.add(job.job_id)
+        who = self._arbiter(arbiter)
+        ok = not case.solved and who in case.arbiters and who not in case.votes and ruling <= 103
+        final = ok and 1 + sum(1 for r in case.votes.values() if r == ruling) >= case.quorum
+        if final:
+            ok = job.rstatus == 2  # `rule` reverts on an ended dispute, and the vote with it
+        with boa.env.prank(who):
+            if ok and final:
+                with self._conserving(job):
+                    self.w.panel.vote(case_id, ruling)
+            else:
+                self._do(ok, lambda: self.w.panel.vote(case_id, ruling))
+        if not ok:
+            return
+        case.votes[who] = ruling
+        if final:
+            case.solved = True
+            self._rule(job, ruling)
+
+    def _arbiter(self, i: int) -> str:
+        if i < 3:
+            return self.w.arbiters[i]
+        return str(self.w.extra["spare_arbiter"])
+
+    def _rule(self, job: Job, ruling: int) -> None:
+        share, client_back, provider_back, outcome = ruling_payout(job.amount, job.bond, ruling)
+        self._settle_dispute(job, share, client_back, provider_back, outcome, 5)
+
+    @precondition(lambda self: self._has(DISPUTED, RESOLVED))
+    @rule(i=picks, ruling=rulings, own_case=flags)
+    def hostile_court_rules(self, i: int, ruling: int, own_case: bool) -> None:
+        """The hostile court rules its own cases (allowed) and tries to rule
+        cases of other courts or jobs it never took (refused)."""
+        job = self._pick_job(i, (DISPUTED, RESOLVED))
+        assert job is not None
+        hostile = self.w.hostile
+        if own_case and job.arbitrator == "hostile" and job.case is not None:
+            ok = job.rstatus == 2 and ruling <= 103
+            with boa.env.prank(self.w.hostile_owner):
+                if ok:
+                    with self._conserving(job):
+                        hostile.give_ruling(job.case, ruling)
+                    self._rule(job, ruling)
+                else:
+                    with boa.reverts():
+                        hostile.give_ruling(job.case, ruling)
+            return
+        # another court's case id (one this court never opened), or a made-up one
+        case = job.case if job.case is not None else 10**6
+        if job.arbitrator == "hostile" or case in self.hostile_cases:
+            case = 10**6 + case
+        with boa.reverts():
+            hostile.call_rule(self.w.resolver.address, case, ruling)
+
+    @precondition(lambda self: self._has(DISPUTED))
+    @rule(i=picks)
+    def apply_default(self, i: int) -> None:
+        job = self._pick_job(i, (DISPUTED,))
+        assert job is not None
+        ok = job.rstatus == 2 and now() >= job.arbitration_deadline
+        with boa.env.prank(str(self.w.stranger.address)):
+            if ok:
+                with self._conserving(job):
+                    self.w.resolver.apply_default(job.job_id)
+                self._settle_dispute(job, job.amount // 2, job.bond, job.bond, 7, 6)
+            else:
+                with boa.reverts():
+                    self.w.resolver.apply_default(job.job_id)
+
+    def hostile_court_mode(self, mode: int) -> None:
+        """0 takes cases, 1 refuses them, 4 has no price (no case either)."""
+        self.w.hostile.set_mode(mode, b"", 0)
+        self.hostile_mode = mode
+
+    # ============================================================ rules: progress
+
+    def _advance(self, i: int, choice: int, kind: int) -> None:
+        """Move an open job on the way its parties would (the hostile and
+        out-of-order attempts are the other rules' business)."""
+        job = self._pick_job(i, OPEN)
+        if job is None:
+            return
+        ids = sorted(self.jobs)
+        j = ids.index(job.job_id)
+        op_kind = 1 if kind else 0
+        if job.status == REQUESTED:
+            [self.accept, self.accept, self.accept, self.decline, self.cancel, self.reclaim][
+                choice % 6
+            ](j, op_kind, True)
+        elif job.status == ACCEPTED:
+            self.deliver(j, op_kind, True, choice % 5 if choice % 2 else 0)
+        elif job.status == DELIVERED:
+            [self.complete, self.dispute, self.complete, self.dispute][choice % 4](j, op_kind, True)
+        elif job.rstatus == 1:
+            if choice % 3 == 0:
+                self.answer(self._index(job, DISPUTED), op_kind)
+            elif choice % 3 == 1:
+                self.propose_settlement(self._index(job, DISPUTED, RESOLVED), op_kind, True, 1)
+            else:
+                self.accept_settlement(self._index(job, DISPUTED), op_kind, False, False, False)
+        elif choice % 6 == 5 or job.case is None:
+            # the arbitrator is silent (or has no case): the neutral default
+            self.apply_default(self._index(job, DISPUTED))
+        elif job.arbitrator == "panel":
+            ruling = [0, 1, 2, 3 + 37][choice % 4]
+            case = sorted(self.cases).index(job.case)
+            for arbiter in range(2):
+                self.panel_vote(case, arbiter + choice % 2, ruling)
+        else:
+            self.hostile_court_rules(self._index(job, DISPUTED, RESOLVED), 3 + choice, True)
+
+    def _index(self, job: Job, *statuses: int) -> int:
+        return sorted(j for j, x in self.jobs.items() if x.status in statuses).index(job.job_id)
+
+    @precondition(lambda self: self._has(*OPEN))
+    @rule(i=picks, choice=st.integers(0, 11), kind=flags)
+    def advance(self, i: int, choice: int, kind: bool) -> None:
+        self._advance(i, choice, int(kind))
+
+    @precondition(lambda self: self._has(*OPEN))
+    @rule(i=picks, choice=st.integers(0, 11), kind=flags)
+    def advance_again(self, i: int, choice: int, kind: bool) -> None:
+        self._advance(i, choice, int(kind))
+
+    @precondition(lambda self: self._has(*OPEN))
+    @rule(i=picks, choice=st.integers(0, 11), kind=flags)
+    def advance_once_more(self, i: int, choice: int, kind: bool) -> None:
+        self._advance(i, choice, int(kind))
+
+    # ============================================================ rules: ratings
+
+    @precondition(lambda self: self._has(COMPLETED, RESOLVED, REFUNDED))
+    @rule(i=picks, kind=kinds, provider_side=flags, score=st.sampled_from([0, 73, 100, 101]))
+    def rate(self, i: int, kind: int, provider_side: bool, score: int) -> None:
+        job = self._pick_job(i, (COMPLETED, RESOLVED, REFUNDED))
+        assert job is not None
+        who = self._who(job.provider if provider_side else job.client, kind)
+        role_c, role_p = self._role(job.client, who), self._role(job.provider, who)
+        side, agent, role = (
+            (CLIENT, job.client, role_c) if role_c else (PROVIDER, job.provider, role_p)
+        )
+        ok = (
+            score <= 100
+            and job.status in (COMPLETED, RESOLVED)
+            and not job.norep
+            and job.amount != 0
+            and role is not None
+            and (role == "P" or not self.frozen[agent])
+            and side not in job.rated
+        )
+        with boa.env.prank(who):
+            self._do(
+                ok,
+                lambda: self.w.reputation.rate(
+                    job.job_id, score, "t1", "t2", "ipfs://f", b"\0" * 32
+                ),
+            )
+        if ok:
+            job.rated.add(side)
+            rated = job.provider if side == CLIENT else job.client
+            weight = self._weighted(job.token, job.amount)
+            f = self.facts[rated]
+            f.rating_count += 1
+            f.rating_weight += weight
+            f.rating_score += weight * score
+            self.t_rep.add(rated)
+
+    # ============================================================ rules: admin
+
+    @rule(action=st.integers(0, 9), who_ix=st.integers(0, 2), t=token_ix, choice=st.integers(0, 3))
+    def admin(self, action: int, who_ix: int, t: int, choice: int) -> None:
+        """Governance, the guardian or a stranger uses an admin lever; none of
+        them may move a unit (I7: full read of every balance afterwards)."""
+        who = [self.w.governance, self.w.guardian, str(self.w.stranger.address)][who_ix]
+        name = TOKENS[t]
+        gov = who_ix == 0
+        guard = who_ix in (0, 1)
+        e = self.e
+        with boa.env.prank(who):
+            if action == 0:
+                self._do(guard, e.pause)
+                self.paused = self.paused or guard
+            elif action == 1:
+                self._do(guard, e.unpause)
+                self.paused = self.paused and not guard
+            elif action == 2:
+                lst = self.w.listings
+                ok = guard
+                self._do(ok, lst.unpause if self.listings_paused else lst.pause)
+                if ok:
+                    self.listings_paused = not self.listings_paused
+            elif action == 3:
+                allowed = choice != 0
+                weight = [TOKEN_WEIGHT[name], 0, 3 * TOKEN_WEIGHT[name], 2**96][choice]
+                ok = gov and weight < 2**96
+                self._do(ok, lambda: e.set_token(self.addr[name], allowed, weight))
+                if ok:
+                    self.allowed[name], self.weight[name] = allowed, weight
+            elif action == 4:
+                self._add_config(gov, choice)
+            elif action == 5:
+                # moving someone's funds: every path refuses an admin
+                a = self.w.agents[choice]
+                with boa.reverts():
+                    e.withdraw(a, self.addr[name], 1, who)
+            elif action == 6:
+                job = self._pick_job(choice) if self.jobs else None
+                if job is not None:
+                    with boa.reverts():
+                        e.settle_dispute(job.job_id, 0, 0, 0, 4)
+                    with boa.reverts():
+                        e.cancel(job.job_id)
+            elif action == 7:
+                self._set_panel(gov, choice)
+            elif action == 8:
+                self._do(gov, lambda: e.set_guardian(self.w.guardian))
+            else:
+                with boa.reverts():
+                    self.w.reputation.record_job(1 << 64 | 2, 1, 2, 1, 10**18, 10**18)
+        self.full_check = True
+
+    def _add_config(self, gov: bool, choice: int) -> None:
+        fee_recipient = self.w.fee_recipient if choice % 2 == 0 else self.w.governance
+        arbitrator = ["panel", "hostile", "placeholder", "panel"][choice]
+        fee = [0, 250, 1_000, 1_001][choice]
+        windows = 3_600 if choice == 1 else DAY
+        address = {
+            "panel": self.w.panel.address,
+            "hostile": self.w.hostile.address,
+            "placeholder": self.w.placeholder_arbitrator,
+        }[arbitrator]
+        cfg = Config(
+            fee, windows, windows, fee_recipient, 1_000, 1_000, windows, windows, arbitrator
+        )
+        ok = gov and fee <= 1_000
+        args = (
+            cfg.fee_bps,
+            cfg.accept_window,
+            cfg.review_window,
+            cfg.fee_recipient,
+            cfg.bond_bps,
+            cfg.bond_floor,
+            cfg.response_window,
+            cfg.arbitration_window,
+            address,
+        )
+        config_id = self._do(ok, lambda: self.e.add_config(args))
+        if ok:
+            assert int(config_id) == max(self.configs) + 1
+            self.configs[int(config_id)] = cfg
+            self.current_config = int(config_id)
+
+    def _set_panel(self, gov: bool, choice: int) -> None:
+        members = [self.w.arbiters, [*self.w.arbiters[1:], self.w.extra["spare_arbiter"]]][
+            choice % 2
+        ]
+        quorum = 1 + (choice // 2) % 2
+        self._do(gov, lambda: self.w.panel.set_panel(members, quorum))
+        if gov:
+            self.panel_arbiters = tuple(str(m) for m in members)
+            self.panel_quorum = quorum
+
+    # ============================================================ rules: time
+
+    @rule(seconds=jumps)
+    def wait(self, seconds: int) -> None:
+        boa.env.time_travel(seconds=seconds)
+
+    @rule(i=picks, delta=deltas, which=st.integers(0, 2))
+    def to_deadline(self, i: int, delta: int, which: int) -> None:
+        """Land one second before, on, or one second after a live deadline:
+        a job's, a dispute's, an offer's expiry or a budget window's end."""
+        targets: list[int] = []
+        if which == 0:
+            targets = [j.deadline for j in self.jobs.values() if j.status in OPEN[:3]]
+        elif which == 1:
+            for j in self.jobs.values():
+                if j.rstatus == 1:
+                    targets.append(j.response_deadline)
+                elif j.rstatus == 2:
+                    targets.append(j.arbitration_deadline)
+        else:
+            targets = [self.offer_expiry]
+            for (a, t), (start, _) in self.spend.items():
+                period = self.policy.get((a, t), (0, 0, 0))[2]
+                if period:
+                    targets.append(start + period)
+        targets = sorted(set(targets))
+        if not targets:
+            return
+        target = targets[i % len(targets)] + delta
+        if target > now():
+            boa.env.evm.patch.timestamp = target
+
+    # ============================================================ invariants
+
+    @invariant()
+    def holds(self) -> None:
+        if not getattr(self, "ready", False):
+            return
+        self.steps += 1
+        if self.full_check:
+            self._full_check()
+        else:
+            self._check_touched()
+        self._liveness_table()
+        self.t_tokens.clear()
+        self.t_free.clear()
+        self.t_fees.clear()
+        self.t_jobs.clear()
+        self.t_rep.clear()
+        self.t_spend.clear()
+        self.full_check = False
+
+    def _solvency(self, t: str) -> None:
+        """I1 for token `t`, each term from the model."""
+        free = sum(v for (_, tok), v in self.free.items() if tok == t)
+        locked = sum(
+            j.amount + j.client_bond + j.provider_bond
+            for j in self.jobs.values()
+            if j.token == t and j.status in OPEN
+        )
+        fees = sum(v for (_, tok), v in self.fees.items() if tok == t)
+        held = int(self.t[t].balanceOf(self.e.address))
+        assert held == free + locked + fees, (t, held, free, locked, fees)
+
+    def _check_job(self, job: Job) -> None:
+        chain = self.e.job(job.job_id)
+        assert chain.status == job.status, (job.job_id, chain.status, job.status)
+        assert chain.price == job.amount, (job.job_id, chain.price, job.amount)
+        assert chain.config_id == job.config
+        assert chain.client_id == job.client and chain.provider_id == job.provider
+        if job.status in (REQUESTED, ACCEPTED, DELIVERED):
+            assert chain.deadline == job.deadline, (job.job_id, chain.deadline, job.deadline)
+        if job.rstatus:
+            assert tuple(self.e.bonds(job.job_id)) == (job.client_bond, job.provider_bond)
+            d = self.w.resolver.dispute_of(job.job_id)
+            assert d.status == job.rstatus, (job.job_id, d.status, job.rstatus)
+            if job.rstatus in (1, 2):
+                assert d.response_deadline == job.response_deadline
+            if job.rstatus == 2:
+                assert d.arbitration_deadline == job.arbitration_deadline
+
+    def _check_rep(self, agent: int) -> None:
+        r = self.w.reputation.reputation_of(agent)
+        f = self.facts[agent]
+        got = (
+            r.completed,
+            r.failed,
+            r.refunded,
+            r.disputes_won,
+            r.disputes_lost,
+            r.settled,
+            r.volume,
+            r.rating_count,
+            r.rating_weight,
+            r.rating_weighted_score,
+        )
+        want = (
+            f.completed,
+            f.failed,
+            f.refunded,
+            f.won,
+            f.lost,
+            f.settled,
+            f.volume,
+            f.rating_count,
+            f.rating_weight,
+            f.rating_score,
+        )
+        assert got == want, (agent, got, want)
+
+    def _check_spend(self, a: int, t: str, committed: bool = False) -> None:
+        start, used = self.e.spent(a, self.addr[t])
+        assert (start, used) == self.spend.get((a, t), (0, 0))
+        if committed:  # I6: what the operator just committed is within the caps
+            _, period_cap, _ = self.policy.get((a, t), (0, 0, 0))
+            assert used <= period_cap
+
+    def _check_touched(self) -> None:
+        for t in self.t_tokens:
+            self._solvency(t)
+        for a, t in self.t_free:
+            assert self.e.balance_of(a, self.addr[t]) == self.free[(a, t)], (a, t)
+        for r, t in self.t_fees:
+            assert self.e.fees_owed(r, self.addr[t]) == self.fees.get((r, t), 0), (r, t)
+        for j in self.t_jobs:
+            self._check_job(self.jobs[j])
+        for a in self.t_rep:
+            self._check_rep(a)
+        for a, t in self.t_spend:
+            self._check_spend(a, t, committed=True)
+
+    def _full_check(self) -> None:
+        for t in TOKENS:
+            self._solvency(t)
+        for (a, t), v in self.free.items():
+            assert self.e.balance_of(a, self.addr[t]) == v, (a, t)
+        for r in (self.w.fee_recipient, self.w.governance):
+            for t in TOKENS:
+                assert self.e.fees_owed(r, self.addr[t]) == self.fees.get((r, t), 0)
+        for job in self.jobs.values():
+            self._check_job(job)
+        for a in self.w.agents:
+            self._check_rep(a)
+        for a, t in self.spend:
+            self._check_spend(a, t)
+        assert self.e.paused() == self.paused
+
+    def _liveness_table(self) -> None:
+        """I2 on the deadline table: every open job has a finite deadline
+        after which one party alone ends it (the client reclaims, anyone
+        finalizes, claims the default win or applies the neutral default)."""
+        horizon = now() + 2 * 365 * DAY
+        for j in self.jobs.values():
+            if j.status in (REQUESTED, ACCEPTED, DELIVERED):
+                assert j.deadline <= horizon
+            elif j.status == DISPUTED:
+                assert j.rstatus in (1, 2)
+                deadline = j.response_deadline if j.rstatus == 1 else j.arbitration_deadline
+                assert deadline <= horizon
+
+    def _drive_everything_out(self, drain: bool) -> None:
+        """I2 by simulation, in a snapshot: past every deadline, one party
+        alone ends every open job (the client's principal reclaims; a
+        stranger finalizes, claims the default win or applies the neutral
+        default); then every principal and fee recipient withdraws all it
+        has, even while paused, and the escrow holds nothing."""
+        with boa.env.anchor():
+            self.w.tokens["WEIRD"].set_mode(MODE_NORMAL)
+            latest = max(
+                [now()]
+                + [j.deadline for j in self.jobs.values()]
+                + [j.response_deadline for j in self.jobs.values()]
+                + [j.arbitration_deadline for j in self.jobs.values()]
+            )
+            boa.env.evm.patch.timestamp = latest + 1
+            stranger = str(self.w.stranger.address)
+            for job in self.jobs.values():
+                if job.status in (REQUESTED, ACCEPTED):
+                    with boa.env.prank(self._principal(job.client)):
+                        self.e.reclaim(job.job_id)
+                elif job.status == DELIVERED:
+                    with boa.env.prank(stranger):
+                        self.e.finalize(job.job_id)
+                elif job.status == DISPUTED:
+                    with boa.env.prank(stranger):
+                        if job.rstatus == 1:
+                            self.w.resolver.claim_default_win(job.job_id)
+                        else:
+                            self.w.resolver.apply_default(job.job_id)
+                assert self.e.job(job.job_id).status in TERMINAL
+            # Nothing is locked any more: the escrow holds exactly the free
+            # balances and the fees owed (read from the chain, not the model).
+            for t in TOKENS:
+                free = sum(int(self.e.balance_of(a, self.addr[t])) for a in self.w.agents)
+                fees = sum(
+                    int(self.e.fees_owed(r, self.addr[t]))
+                    for r in (self.w.fee_recipient, self.w.governance)
+                )
+                assert self.t[t].balanceOf(self.e.address) == free + fees, t
+            if not drain:
+                return
+            for a in self.w.agents:
+                for t in TOKENS:
+                    amount = int(self.e.balance_of(a, self.addr[t]))
+                    if amount:
+                        with boa.env.prank(self._principal(a)):
+                            self.e.withdraw(a, self.addr[t], amount, self._principal(a))
+            for r in (self.w.fee_recipient, self.w.governance):
+                for t in TOKENS:
+                    if self.e.fees_owed(r, self.addr[t]):
+                        with boa.env.prank(r):
+                            self.e.claim_fees(self.addr[t], r)
+            for t in TOKENS:
+                assert self.t[t].balanceOf(self.e.address) == 0, t
+
+
+def _base_configs(w: World) -> dict[int, Config]:
+    kinds = {
+        str(w.panel.address): "panel",
+        str(w.hostile.address): "hostile",
+        w.placeholder_arbitrator: "placeholder",
+    }
+    out: dict[int, Config] = {}
+    for config_id in range(1, int(w.escrow.current_config_id()) + 1):
+        c = w.escrow.config(config_id)
+        out[config_id] = Config(
+            int(c.fee_bps),
+            int(c.accept_window),
+            int(c.review_window),
+            str(c.fee_recipient),
+            int(c.bond_bps),
+            int(c.bond_floor),
+            int(c.response_window),
+            int(c.arbitration_window),
+            kinds[str(c.arbitrator)],
+        )
+    return out
+
+
+def _short_repr(contract: Any) -> str:
+    return f"<{contract.contract_name} at {contract.address}>"
+
+
+def test_protocol_machine(
+    world: World, keyed: Callable[[str], LocalAccount], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # boa renders the whole storage of a contract into the message of every
+    # failing call (expected reverts included), which costs more than the
+    # call itself here; the machine's own messages say what went wrong.
+    monkeypatch.setattr(VyperContract, "__repr__", _short_repr)
+    world.extra["spare_arbiter"] = str(keyed("arbiter3").address)
+    ProtocolMachine.examples = 0
+    ProtocolMachine.w = world
+    ProtocolMachine.base_configs = _base_configs(world)
+    ProtocolMachine.decimals = {t: int(world.tokens[t].decimals()) for t in TOKENS}
+    STEPS_RUN["steps"] = STEPS_RUN["examples"] = 0
+    ProtocolMachine.prepare()
+    started = time.monotonic()
+    batches = 0
+    # Hypothesis draws how many steps each example runs (up to the step
+    # count), so run batches of examples until the profile's minimum is met.
+    while STEPS_RUN["steps"] < MIN_STEPS:
+        batches += 1
+        run_state_machine_as_test(
+            ProtocolMachine,
+            settings=settings(
+                max_examples=EXAMPLES,
+                stateful_step_count=STEPS_PER_EXAMPLE,
+                deadline=None,
+                suppress_health_check=list(HealthCheck),
+                phases=[Phase.generate, Phase.shrink],
+                database=None,
+                print_blob=True,
+            ),
+        )
+    elapsed = time.monotonic() - started
+    figures = {
+        "profile": RUN,
+        "codegen": CODEGEN,
+        "examples": STEPS_RUN["examples"],
+        "batches": batches,
+        "steps": STEPS_RUN["steps"],
+        "minimum": MIN_STEPS,
+        "seconds": round(elapsed, 1),
+    }
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(json.dumps(figures, indent=2) + "\n")
+    assert STEPS_RUN["steps"] >= MIN_STEPS, figures
