@@ -71,6 +71,23 @@ def _forget_storage_traces() -> None:
     boa.env.sstore_trace.clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _roles_first(
+    deployer: str,
+    governance: str,
+    guardian: str,
+    principal: str,
+    other_principal: str,
+    operator: LocalAccount,
+    attacker: str,
+) -> None:
+    """Fund the role accounts before any test's snapshot. A session fixture
+    first set up inside a test would be funded inside `_isolate`'s anchor:
+    the anchor's revert would take its balance back, and boa's own snapshot
+    of that fixture (newer than the anchor) would be gone when the session
+    ends, failing its teardown."""
+
+
 @pytest.fixture(autouse=True)
 def _isolate() -> Iterator[None]:
     """Every test starts from the module's deployed state and leaves no trace."""
