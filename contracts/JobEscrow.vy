@@ -27,11 +27,12 @@
         empty when tabs are disabled) keeps its tabs' deposits in this
         ledger: `tab_lock` takes an opening or top-up from the client's free
         balance under a hire's checks and budget; `tab_settle` credits a
-        redemption to the provider (minus the fee of the tab's config),
-        writes reputation, and returns a closed tab's rest. The
-        reputation registry gets a tab's redemptions under the tab id with
-        bit 255 set (`TAB_REPUTATION_MARK`), a space no job id reaches (a
-        job id's top field is its creation time).
+        redemption to the provider (minus the fee of the tab's config), or
+        closes a tab: returns its rest and writes its one reputation fact.
+        A tab is one engagement: the reputation registry gets it once, at
+        its closing, under the tab id with bit 255 set
+        (`TAB_REPUTATION_MARK`), a space no job id reaches (a job id's top
+        field is its creation time).
 
         Storage of a job: up to three words keyed by the job id, which itself
         encodes the parties: `job_id = (created_at << 136) | (ordinal << 128)
@@ -172,15 +173,14 @@ C_ADDRESS_SHIFT: constant(uint256) = 80
 # in its block for this pair (128-135) | creation time (136-255).
 ID_TIME_SHIFT: constant(uint256) = 136
 
-# @dev Set on the id under which a tab's redemptions reach the reputation
+# @dev Set on the id under which a closed tab reaches the reputation
 # registry: job ids never have bit 255 set (their top field is a timestamp).
 TAB_REPUTATION_MARK: constant(uint256) = 1 << 255
 
-# @dev `tab_lock`'s packed answer: config id | token index | no-reputation
-# bit | caller's role (see ITabsHost).
-T_TOKEN_SHIFT: constant(uint256) = 24
-T_FLAGS_SHIFT: constant(uint256) = 40
-T_ROLE_SHIFT: constant(uint256) = 48
+# @dev A tab's terms (`tab_lock`'s answer, `tab_settle`'s `terms`) are a job
+# word A's config id, token index and flags bits; bit 0 of `tab_settle`'s
+# `terms` asks for the closing (see ITabsHost).
+TAB_CLOSE: constant(uint256) = 1
 
 # @dev `_head` bit layout: 64 bits unused | current config id | current
 # config's accept window | paused bit (one slot a hire reads anyway).
@@ -813,8 +813,9 @@ def tab_lock(
     @param amount The amount (an operator's counts against its caps).
     @param caller Whoever called the Tabs contract: the client's principal,
            or its operator while the client is not frozen.
-    @return Config id | token index << 24 | no-reputation << 40 | caller's
-            role << 48 (ITabsHost).
+    @return The tab's terms, placed as in a job's word A (config id <<
+            208 | token index << 232 | no-reputation flag << 248), with the
+            caller's role in bits 0-7 (ITabsHost).
     """
     assert msg.sender == TABS, "escrow: not tabs"
     return self._open(
@@ -824,41 +825,44 @@ def tab_lock(
 
 @external
 @nonreentrant
-def tab_settle(
-    tab_id: uint256,
-    token_index: uint256,
-    config_id: uint256,
-    amount: uint256,
-    refund: uint256,
-    no_reputation: bool,
-):
+def tab_settle(tab_id: uint256, terms: uint256, redeemed: uint256, amount: uint256):
     """
-    @notice Move value out of a tab, Tabs only: pay a redemption of
-            `amount` into the provider's free balance, minus the fee of the
-            tab's config (exact to the unit; the fee is owed to that
-            config's recipient) and record it in the reputation registry
-            like a completed job; and return `refund` (a closed tab's
-            unredeemed rest) to the client's free balance.
+    @notice Move value out of a tab, Tabs only. A redemption (bit 0 of
+            `terms` clear) pays `amount` more than the `redeemed` before it
+            into the provider's free balance, minus the fee it adds: a tab's
+            fees are those of its cumulative value, `f(x) = x * fee_bps //
+            10_000` of the tab's config, so this one owes `f(redeemed +
+            amount) - f(redeemed)` (exact to the unit, owed to the config's
+            recipient; however the value is split, a tab pays `f` of its
+            total). A closing (bit 0 set) returns `amount`, the rest, to
+            the client's free balance and records the tab once in the
+            reputation registry like a completed job: the whole net value
+            redeemed, `redeemed - f(redeemed)`, weighted by the token's
+            weight; nothing when nothing was redeemed or the agents share a
+            principal.
     @param tab_id The tab (client id in bits 64-127, provider id in 0-63).
-    @param token_index The tab's token index.
-    @param config_id The tab's config version (fixed at opening).
-    @param amount The redeemed value, before the fee (0: none).
-    @param refund What returns to the client (0: none).
-    @param no_reputation True when the agents share a principal.
+    @param terms The tab's terms as `tab_lock` gave them (config id, token
+           index, no-reputation flag), bit 0 set to close.
+    @param redeemed What the tab redeemed before (a redemption) or in all
+           (a closing), before the fee.
+    @param amount The redeemed value added (a redemption) or the rest
+           returned to the client (a closing).
     """
     assert msg.sender == TABS, "escrow: not tabs"
-    a: uint256 = token_index << A_TOKEN_SHIFT
-    token: address = self._token_address(a)
-    self._credit((tab_id >> 64) & MASK_64, token, refund)
-    if amount != 0:
-        config: uint256 = self._configs[config_id]
-        fee: uint256 = amount * (config & MASK_16) // BPS
-        paid: uint256 = unsafe_sub(amount, fee)
-        self._credit(tab_id & MASK_64, token, paid)
-        if fee != 0:
-            self.fees_owed[self._address_at(config)][token] += fee
-        if not no_reputation:
-            self._record(tab_id | TAB_REPUTATION_MARK, a, OUTCOME_COMPLETED, paid)
+    token: address = self._token_address(terms)
+    config: uint256 = self._configs[(terms >> A_CONFIG_SHIFT) & MASK_24]
+    # Values below 2**96 (Tabs' MAX_DEPOSIT), fee below 2**16: no overflow.
+    fee: uint256 = unsafe_div(unsafe_mul(redeemed, config & MASK_16), BPS)
+    if terms & TAB_CLOSE != 0:
+        self._credit((tab_id >> 64) & MASK_64, token, amount)
+        if redeemed != 0:
+            net: uint256 = unsafe_sub(redeemed, fee)
+            self._record(tab_id | TAB_REPUTATION_MARK, terms, OUTCOME_COMPLETED, net)
+        return
+    fee = unsafe_sub(unsafe_div(unsafe_mul(unsafe_add(redeemed, amount), config & MASK_16), BPS), fee)
+    self._credit(tab_id & MASK_64, token, unsafe_sub(amount, fee))
+    if fee != 0:
+        self.fees_owed[self._address_at(config)][token] += fee
 
 
 # ------------------------------------------------------------------- ratings
@@ -1235,16 +1239,17 @@ def _open(
 
     self._take(client_id, token, price)
 
-    flags: uint256 = 0
+    # The job's terms: config id, token index, flags (word A's bits).
+    terms: uint256 = (((head >> H_CONFIG_SHIFT) & MASK_24) << A_CONFIG_SHIFT) | (
+        (key & MASK_16) << A_TOKEN_SHIFT
+    )
     if check.client_principal == check.provider_principal:
-        flags = FLAG_NO_REPUTATION
+        terms |= FLAG_NO_REPUTATION << A_FLAGS_SHIFT
     if delivery_time == 0:
         # A tab's opening or top-up (`tab_lock`): the money is locked, the
         # Tabs contract keeps the rest. A hire with no delivery time ends here.
         assert msg.sender == TABS, "escrow: bad delivery time"
-        return ((head >> H_CONFIG_SHIFT) & MASK_24) | ((key & MASK_16) << T_TOKEN_SHIFT) | (
-            flags << T_FLAGS_SHIFT
-        ) | (convert(check.client_role, uint256) << T_ROLE_SHIFT)
+        return terms | convert(check.client_role, uint256)
     assert delivery_time <= MAX_DELIVERY_TIME, "escrow: bad delivery time"
 
     # The id needs no counter (a counter would cost a storage write): the
@@ -1268,9 +1273,7 @@ def _open(
         | (convert(status, uint256) << A_STATUS_SHIFT)
         | (deadline << A_DEADLINE_SHIFT)
         | (delivery_time << A_DELIVERY_SHIFT)
-        | (((head >> H_CONFIG_SHIFT) & MASK_24) << A_CONFIG_SHIFT)
-        | ((key & MASK_16) << A_TOKEN_SHIFT)
-        | (flags << A_FLAGS_SHIFT)
+        | terms
     )
     self._job_b[job_id] = terms_hash
     log IJobEscrow.JobCreated(

@@ -9,9 +9,21 @@
         provider keeps only the latest and redeems it whenever it likes
         (`redeem`, or many tabs at once with `redeem_many`). The escrow pays
         each redemption into the provider's free balance minus the fee of
-        the escrow config current when the tab was opened, and records it in
-        the reputation registry like a completed job, weighted by value
-        (not between agents of one principal).
+        the escrow config current when the tab was opened; a tab's fees are
+        those of its cumulative value (see ITabsHost), so however the
+        provider splits its redemptions the tab pays the same fee.
+
+        Reputation: a tab is one engagement, so it is recorded once, when
+        it closes (by the provider, or by `finish_close` after the client's
+        request), not per redemption: the escrow writes one completed job
+        for both sides, worth the tab's whole net redeemed value (what the
+        provider received over the tab's life, exact to the unit) weighted
+        by the token's weight at the closing, as a job's settlement weighs
+        its pay. This keeps a redemption to a
+        ledger credit (a batch pays no reputation words) and counts a
+        thousand-purchase tab as one engagement, not one per settlement.
+        Nothing is written for a tab closed with nothing redeemed, nor
+        between agents of one principal (fixed at opening).
 
         Life: open -> (top_up | redeem)* -> close by the provider at once,
         or request_close by the client, then, once the withdrawal delay
@@ -43,10 +55,14 @@
           232-239 status: 1 open, 2 closed
         Word B (`_tab_b`, written once at opening):
           0-159   the tab's key
-          160-175 token index (the escrow's allowlist)
-          176-199 config id (the escrow config fixing the fee)
-          200     no reputation (client and provider share a principal)
-          208-239 withdrawal delay in seconds
+          160-191 withdrawal delay in seconds
+          208-255 the tab's terms from the escrow's `tab_lock`, placed as
+                  the escrow places them and handed back to `tab_settle`:
+                  208-231 config id (the escrow config fixing the fee),
+                  232-247 token index (the escrow's allowlist),
+                  248 no reputation (client and provider share a principal)
+        The cumulative redeemed value in word A is all the closing needs:
+        the escrow derives the net value recorded from it and the config.
 @custom:security No owner, no admin, no upgrade, and no token held: the
         escrow keeps the money and only this contract (its `TABS`) may move
         a tab's part of it. The escrow's guardian pause stops openings and
@@ -96,16 +112,16 @@ A_REDEEMED_SHIFT: constant(uint256) = 96
 A_CLOSES_SHIFT: constant(uint256) = 192
 A_STATUS_SHIFT: constant(uint256) = 232
 
-# @dev Word B layout.
-B_TOKEN_SHIFT: constant(uint256) = 160
-B_CONFIG_SHIFT: constant(uint256) = 176
-B_NO_REPUTATION: constant(uint256) = 1 << 200
-B_DELAY_SHIFT: constant(uint256) = 208
+# @dev Word B layout; the terms (from B_TERMS_SHIFT up) are `tab_lock`'s
+# answer without its role byte (ITabsHost).
+B_DELAY_SHIFT: constant(uint256) = 160
+B_TERMS_SHIFT: constant(uint256) = 208
+B_CONFIG_SHIFT: constant(uint256) = 208
+B_TOKEN_SHIFT: constant(uint256) = 232
+B_NO_REPUTATION: constant(uint256) = 1 << 248
 
-# @dev `tab_lock`'s packed answer (ITabsHost).
-L_TOKEN_SHIFT: constant(uint256) = 24
-L_NO_REPUTATION: constant(uint256) = 1 << 40
-L_ROLE_SHIFT: constant(uint256) = 48
+# @dev Bit 0 of `tab_settle`'s terms: close the tab (ITabsHost).
+S_CLOSE: constant(uint256) = 1
 
 # @dev Tab id: opening time from bit 136, ordinal in the block 128-135.
 ID_TIME_SHIFT: constant(uint256) = 136
@@ -133,7 +149,7 @@ REGISTRY: public(immutable(IAgentRegistry))
 # @dev Tab word A: deposit | redeemed | closes_at | status.
 _tab_a: HashMap[uint256, uint256]
 
-# @dev Tab word B: key | token index | config id | no reputation | delay.
+# @dev Tab word B: key | delay | config id | token index | no reputation.
 _tab_b: HashMap[uint256, uint256]
 
 # @dev Token address per escrow token index, for the views.
@@ -183,7 +199,7 @@ def open(
     # money; it makes only `staticcall`s, so nothing reenters here.
     lock: uint256 = extcall ESCROW.tab_lock(client_id, provider_id, token, amount, msg.sender)
     key: address = msg.sender
-    if (lock >> L_ROLE_SHIFT) & MASK_8 == convert(ROLE_PRINCIPAL, uint256):
+    if lock & MASK_8 == convert(ROLE_PRINCIPAL, uint256):
         operator: address = (staticcall REGISTRY.agent_status(client_id)).operator
         if operator != empty(address):
             key = operator
@@ -198,15 +214,12 @@ def open(
         assert i != 255, "tabs: too many tabs in block"
         tab_id += 1 << 128
 
-    index: uint256 = (lock >> L_TOKEN_SHIFT) & MASK_16
+    index: uint256 = (lock >> B_TOKEN_SHIFT) & MASK_16
     b: uint256 = (
         convert(convert(key, uint160), uint256)
-        | (index << B_TOKEN_SHIFT)
-        | ((lock & MASK_24) << B_CONFIG_SHIFT)
         | (withdrawal_delay << B_DELAY_SHIFT)
+        | ((lock >> B_TERMS_SHIFT) << B_TERMS_SHIFT)
     )
-    if lock & L_NO_REPUTATION != 0:
-        b |= B_NO_REPUTATION
     self._tab_a[tab_id] = amount | (STATUS_OPEN << A_STATUS_SHIFT)
     self._tab_b[tab_id] = b
     if self._tokens[index] != token:
@@ -245,7 +258,7 @@ def top_up(tab_id: uint256, amount: uint256):
     lock: uint256 = extcall ESCROW.tab_lock(
         (tab_id >> 64) & MASK_64, tab_id & MASK_64, self._tokens[index], amount, msg.sender
     )
-    if (lock >> L_ROLE_SHIFT) & MASK_8 == convert(ROLE_OPERATOR, uint256):
+    if lock & MASK_8 == convert(ROLE_OPERATOR, uint256):
         assert msg.sender == self._key(b), "tabs: not tab signer"
     self._tab_a[tab_id] = (a & ~MASK_96) | deposit
     log ITabs.TabToppedUp(tab_id=tab_id, amount=amount, deposit=deposit)
@@ -257,7 +270,8 @@ def redeem(tab_id: uint256, amount: uint256, v: uint256, r: uint256, s: uint256)
     """
     @notice Redeem a tab's voucher: the provider is paid what the voucher's
             cumulative `amount` adds to what was redeemed before (minus the
-            fee), into its free balance. The tab stays open.
+            fee it adds), into its free balance. The tab stays open; no
+            reputation is written until it closes.
     @dev Anyone may submit a voucher (it can only pay the provider). Refused:
          a closed tab, a close deadline passed, an amount not above the
          redeemed one (a replayed or older voucher), above the deposit, or a
@@ -319,6 +333,8 @@ def finish_close(tab_id: uint256):
     """
     @notice Close a tab whose close deadline has passed; the unredeemed rest
             returns to the client's free balance. Anyone may call.
+    @dev Records the tab in the reputation registry (see the header):
+         one completed job worth its whole net redeemed value, if any.
     @param tab_id The tab.
     """
     a: uint256 = self._load_open(tab_id)
@@ -336,7 +352,9 @@ def close(tab_id: uint256):
             returns to the client's free balance. Redeem the latest voucher
             first: nothing can be redeemed afterwards.
     @dev Caller: the provider's principal, or its operator while the
-         provider is not frozen.
+         provider is not frozen. Records the tab in the reputation
+         registry (see the header): one completed job worth its whole net
+         redeemed value, if any.
     @param tab_id The tab.
     """
     a: uint256 = self._load_open(tab_id)
@@ -450,11 +468,9 @@ def _redeem(tab_id: uint256, amount: uint256, v: uint256, r: uint256, s: uint256
     log ITabs.TabRedeemed(tab_id=tab_id, cumulative=amount)
     extcall ESCROW.tab_settle(
         tab_id,
-        (b >> B_TOKEN_SHIFT) & MASK_16,
-        (b >> B_CONFIG_SHIFT) & MASK_24,
+        (b >> B_TERMS_SHIFT) << B_TERMS_SHIFT,
+        redeemed,
         unsafe_sub(amount, redeemed),
-        0,
-        b & B_NO_REPUTATION != 0,
         # Trusted, immutable and returning nothing: skip the EXTCODESIZE.
         skip_contract_check=True,
     )
@@ -464,12 +480,21 @@ def _redeem(tab_id: uint256, amount: uint256, v: uint256, r: uint256, s: uint256
 @internal
 def _close(tab_id: uint256, a: uint256, by_provider: bool):
     """
-    @dev Mark the tab closed, then return its unredeemed rest through the
-         escrow (interaction last).
+    @dev Mark the tab closed, then have the escrow return its unredeemed
+         rest and record the tab's reputation from its cumulative redeemed
+         value (interaction last). A call that would do neither (nothing
+         to return, reputation skipped) is not made.
     """
-    rest: uint256 = unsafe_sub(a & MASK_96, (a >> A_REDEEMED_SHIFT) & MASK_96)
+    redeemed: uint256 = (a >> A_REDEEMED_SHIFT) & MASK_96
+    rest: uint256 = unsafe_sub(a & MASK_96, redeemed)
     self._tab_a[tab_id] = (a & ~(MASK_8 << A_STATUS_SHIFT)) | (STATUS_CLOSED << A_STATUS_SHIFT)
     log ITabs.TabClosed(tab_id=tab_id, refund=rest, by_provider=by_provider)
-    if rest != 0:
-        b: uint256 = self._tab_b[tab_id]
-        extcall ESCROW.tab_settle(tab_id, (b >> B_TOKEN_SHIFT) & MASK_16, 0, 0, rest, True)
+    b: uint256 = self._tab_b[tab_id]
+    if rest != 0 or b & B_NO_REPUTATION == 0:
+        extcall ESCROW.tab_settle(
+            tab_id,
+            ((b >> B_TERMS_SHIFT) << B_TERMS_SHIFT) | S_CLOSE,
+            redeemed,
+            rest,
+            skip_contract_check=True,
+        )

@@ -335,6 +335,8 @@ class TabsClient:
         return signer.transact(self.contract.functions.top_up(tab_id, amount))
 
     def redeem(self, signer: Signer, signed: SignedVoucher) -> TxReceipt:
+        """Redeem one voucher: a ledger credit to the provider, minus the fee;
+        no reputation is written until the tab closes."""
         fn = self.contract.functions.redeem(
             signed.tab_id, signed.amount, signed.v, signed.r, signed.s
         )
@@ -352,9 +354,14 @@ class TabsClient:
         return signer.transact(self.contract.functions.request_close(tab_id))
 
     def finish_close(self, signer: Signer, tab_id: int) -> TxReceipt:
+        """Close a tab past its close deadline (anyone): the rest returns to
+        the client and the tab's one reputation fact is written (its whole
+        net redeemed value), if anything was redeemed."""
         return signer.transact(self.contract.functions.finish_close(tab_id))
 
     def close(self, signer: Signer, tab_id: int) -> TxReceipt:
+        """Close a tab at once (the provider): as `finish_close`; redeem the
+        latest voucher first, nothing can be redeemed afterwards."""
         return signer.transact(self.contract.functions.close(tab_id))
 
     # views

@@ -1,8 +1,8 @@
 """The Python model the protocol machine compares the contracts against.
 
 Written from DESIGN.md and the contracts' NatSpec, not from their code paths:
-ledger balances, fees, jobs, disputes, the panel's tallies, operator budgets
-and reputation counters, all exact to the unit.
+ledger balances, fees, jobs, tabs, disputes, the panel's tallies, operator
+budgets and reputation counters, all exact to the unit.
 """
 
 from __future__ import annotations
@@ -66,6 +66,29 @@ class Job:
 
 
 @dataclass
+class Tab:
+    """A tab (Tabs.vy): its deposit sits in the escrow's ledger. `paid`,
+    `fees` and `refund` are what left it (provider's net, fees, the rest
+    returned at the closing): I4 per tab."""
+
+    tab_id: int
+    client: int
+    provider: int
+    token: str
+    deposit: int
+    key: str  # the signer fixed at opening
+    config: int
+    norep: bool  # the sides shared a principal at opening
+    delay: int
+    redeemed: int = 0
+    closes_at: int = 0
+    open: bool = True
+    paid: int = 0
+    fees: int = 0
+    refund: int = 0
+
+
+@dataclass
 class PanelCase:
     job_id: int
     arbiters: tuple[str, ...]
@@ -116,8 +139,9 @@ def ruling_payout(amount: int, bond: int, ruling: int) -> tuple[int, int, int, i
     return provider_share(amount, ruling), client_back, provider_back, outcome
 
 
-def record(facts: dict[int, Facts], job: Job, outcome: int, weighted: int) -> None:
-    """What the escrow's settlement writes for both sides (DESIGN: every ending)."""
+def record(facts: dict[int, Facts], job: Job | Tab, outcome: int, weighted: int) -> None:
+    """What the escrow's settlement writes for both sides (DESIGN: every ending;
+    a tab's closing is its one settlement)."""
     if job.norep:
         return
     c, p = facts[job.client], facts[job.provider]

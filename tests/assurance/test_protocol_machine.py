@@ -1,21 +1,25 @@
 """One stateful machine over the whole protocol (DESIGN I1-I7).
 
 The real AgentRegistry, ServiceListings, ArbiterPanel, DisputeResolver,
-ReputationRegistry and JobEscrow, deployed in production order, with three
+ReputationRegistry, JobEscrow and Tabs, deployed in production order, with three
 principals, four agents (two share a principal), rotating operator keys,
 spending policies and four tokens (18 and 6 decimals, a USDT-like one that
 returns nothing, and a switchable weird one: false-returning, fee-on-transfer,
 zero-reverting, reentrant hook). Every role acts, hostile ones included:
 strangers, the other party, stale operators, frozen operators, governance,
-the guardian, the arbiters, a hostile court and a court with no code.
+the guardian, the arbiters, a hostile court and a court with no code. Tabs
+(`tabs_rules.py`) share the ledger: opened, topped up, redeemed one or two at
+a time with vouchers signed by every kind of key (replayed, stale, over the
+deposit), closed by the provider or after the client's request and delay.
 
 A Python model (`model.py`) predicts every call's outcome: the machine either
 performs the call and updates the model, or expects a revert. After every
 step (cheaply: only what the step touched):
 
 - I1 solvency, per token: `balanceOf(escrow) == Σ free + Σ locked in open
-  jobs + Σ bonds + fees owed`, each term from the model, and every touched
-  balance, fee and job equal to the model's;
+  jobs + Σ bonds + Σ unredeemed deposits of open tabs + fees owed`, each term
+  from the model, and every touched balance, fee, job and tab equal to the
+  model's;
 - I2 liveness: every open job has a deadline after which one party alone can
   end it (checked on the table each step; driven for real, in a snapshot, at
   the end of every example: every open job is ended by one party and every
@@ -23,10 +27,15 @@ step (cheaply: only what the step touched):
 - I3 finality: only drawn transitions (the model decides), terminal jobs
   never change (re-read at the end of every example);
 - I4 conservation: every settlement's on-chain ledger deltas add up to what
-  the job took in (amount and bonds), read before and after;
+  the job took in (amount and bonds), read before and after; per tab, every
+  redemption's and closing's deltas add up to what left the tab, and its
+  deposits == provider pay + fees (f of the cumulative value) + refund +
+  unredeemed;
 - I5 reputation: counters of the touched agents equal the model (only
-  settlements write them), one rating per side, none without a paid job
-  between different principals;
+  settlements write them; a tab's only settlement is its closing, which
+  writes one completed job worth its net redeemed value, unless nothing was
+  redeemed or the sides shared a principal), one rating per side, none
+  without a paid job between different principals;
 - I6 budget: the operator's spending window equals the model's and stays
   within the caps; refusals are predicted;
 - I7 governance: admin and guardian steps leave every balance, fee and job
@@ -78,6 +87,7 @@ from .model import (
     record,
     ruling_payout,
 )
+from .tabs_rules import TabRules
 from .world import (
     ACCEPTED,
     COMPLETED,
@@ -148,7 +158,7 @@ def _selector(signature: str) -> bytes:
 STEPS_RUN = {"steps": 0, "examples": 0}
 
 
-class ProtocolMachine(RuleBasedStateMachine):
+class ProtocolMachine(TabRules, RuleBasedStateMachine):
     """See the module docstring."""
 
     w: World
@@ -233,6 +243,7 @@ class ProtocolMachine(RuleBasedStateMachine):
         self.t_jobs: set[int] = set()
         self.t_rep: set[int] = set()
         self.t_spend: set[tuple[int, str]] = set()
+        self._tabs_set_up()
         self.full_check = False
         # Working capital in every token, policies for the operators, listings.
         for a in w.agents:
@@ -252,6 +263,10 @@ class ProtocolMachine(RuleBasedStateMachine):
             client=2, provider=0, signer=1, variant=0, t=0, p=2, kind=1, replay=False
         )
         assert len(self.jobs) == 2
+        # Two tabs: between two principals, and between one principal's agents.
+        self.tab_open(client=2, provider=0, t=0, p=2, kind=1, d=2)
+        self.tab_open(client=0, provider=1, t=1, p=2, kind=0, d=1)
+        assert len(self.tab_book) == 2
         self.ready = True
         self._check_touched()
 
@@ -1304,6 +1319,8 @@ class ProtocolMachine(RuleBasedStateMachine):
                 a = self.w.agents[choice]
                 with boa.reverts():
                     e.withdraw(a, self.addr[name], 1, who)
+                with boa.reverts():  # a tab's money: the Tabs contract only
+                    e.tab_settle((a << 64) | a, 1 << 232, 0, 1)
             elif action == 6:
                 job = self._pick_job(choice) if self.jobs else None
                 if job is not None:
@@ -1421,9 +1438,10 @@ class ProtocolMachine(RuleBasedStateMachine):
             for j in self.jobs.values()
             if j.token == t and j.status in OPEN
         )
+        tabs = self._tab_held(t)
         fees = sum(v for (_, tok), v in self.fees.items() if tok == t)
         held = int(self.t[t].balanceOf(self.e.address))
-        assert held == free + locked + fees, (t, held, free, locked, fees)
+        assert held == free + locked + tabs + fees, (t, held, free, locked, tabs, fees)
 
     def _check_job(self, job: Job) -> None:
         chain = self.e.job(job.job_id)
@@ -1491,6 +1509,7 @@ class ProtocolMachine(RuleBasedStateMachine):
             self._check_rep(a)
         for a, t in self.t_spend:
             self._check_spend(a, t, committed=True)
+        self._check_tabs(everything=False)
 
     def _full_check(self) -> None:
         for t in TOKENS:
@@ -1506,6 +1525,7 @@ class ProtocolMachine(RuleBasedStateMachine):
             self._check_rep(a)
         for a, t in self.spend:
             self._check_spend(a, t)
+        self._check_tabs(everything=True)
         assert self.e.paused() == self.paused
 
     def _liveness_table(self) -> None:
@@ -1520,13 +1540,16 @@ class ProtocolMachine(RuleBasedStateMachine):
                 assert j.rstatus in (1, 2)
                 deadline = j.response_deadline if j.rstatus == 1 else j.arbitration_deadline
                 assert deadline <= horizon
+        self._tabs_liveness_table(horizon)
 
     def _drive_everything_out(self, drain: bool) -> None:
         """I2 by simulation, in a snapshot: past every deadline, one party
         alone ends every open job (the client's principal reclaims; a
         stranger finalizes, claims the default win or applies the neutral
-        default); then every principal and fee recipient withdraws all it
-        has, even while paused, and the escrow holds nothing."""
+        default); on every DRAIN_EVERY-th example, every open tab too (the
+        client's principal asks to close, a stranger finishes the closing
+        after the delay), then every principal and fee recipient withdraws
+        all it has, even while paused, and the escrow holds nothing."""
         with boa.env.anchor():
             self.w.tokens["WEIRD"].set_mode(MODE_NORMAL)
             latest = max(
@@ -1551,6 +1574,10 @@ class ProtocolMachine(RuleBasedStateMachine):
                         else:
                             self.w.resolver.apply_default(job.job_id)
                 assert self.e.job(job.job_id).status in TERMINAL
+            # Tabs are driven out with the drain (their I2 path takes two
+            # calls a tab and the withdrawal delay); otherwise they still hold
+            # their unredeemed deposits (the model's figure).
+            tabs = self._close_every_tab() if drain else {t: self._tab_held(t) for t in TOKENS}
             # Nothing is locked any more: the escrow holds exactly the free
             # balances and the fees owed (read from the chain, not the model).
             for t in TOKENS:
@@ -1559,7 +1586,7 @@ class ProtocolMachine(RuleBasedStateMachine):
                     int(self.e.fees_owed(r, self.addr[t]))
                     for r in (self.w.fee_recipient, self.w.governance)
                 )
-                assert self.t[t].balanceOf(self.e.address) == free + fees, t
+                assert self.t[t].balanceOf(self.e.address) == free + fees + tabs[t], t
             if not drain:
                 return
             for a in self.w.agents:

@@ -3,8 +3,8 @@
 Order (as `src/agentmarket/wiring.py` and `tests/escrow/conftest.py`):
 AgentRegistry, ServiceListings, ArbiterPanel, then DisputeResolver and
 ReputationRegistry, both built for the escrow's predicted address, then
-JobEscrow (through `deploy_with_real_reputation`, which predicts and checks
-that address). Governance then appends a config whose arbitrator is the panel
+JobEscrow, built for the Tabs contract's predicted address, then Tabs (the
+predicted addresses are checked). Governance then appends a config whose arbitrator is the panel
 (the escrow's first config names a placeholder arbitrator with no code, which
 the machine keeps as a "court that never answers") and allowlists the tokens.
 
@@ -30,12 +30,12 @@ from eth_utils import keccak, to_checksum_address
 try:  # pytest puts tests/ on sys.path (pyproject `pythonpath`); a stray `tests`
     # package in site-packages can shadow the repository's tests/ folder.
     from conftest import load
-    from escrow.conftest import config_tuple, deploy_with_real_reputation, predict_address
+    from escrow.conftest import _deploy_escrow, config_tuple, predict_address
 except ModuleNotFoundError:  # pragma: no cover
     from tests.conftest import load  # type: ignore[no-redef]
     from tests.escrow.conftest import (  # type: ignore[no-redef]
+        _deploy_escrow,
         config_tuple,
-        deploy_with_real_reputation,
         predict_address,
     )
 
@@ -61,6 +61,7 @@ OFFER_TYPE = (
 )
 WALLET_TYPE = b"AgentWalletSet(uint256 agentId,address newWallet,address owner,uint256 deadline)"
 DOMAIN_TYPE = b"EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+VOUCHER_TYPEHASH = keccak(b"Voucher(uint256 tab_id,uint256 amount)")
 
 
 def now() -> int:
@@ -123,6 +124,15 @@ def sign_offer(
     return _sign(bytes(signer.key), digest)
 
 
+def tab_voucher(signer: LocalAccount, tab_id: int, amount: int, tabs: str) -> tuple[int, int, int]:
+    """(v, r, s) of `signer` over a tab voucher for the Tabs contract `tabs` on this chain."""
+    struct_hash = keccak(
+        encode(["bytes32", "uint256", "uint256"], [VOUCHER_TYPEHASH, tab_id, amount])
+    )
+    sep = domain_separator("AgentMarket Tabs", "1", chain_id(), to_checksum_address(tabs))
+    return _sign(bytes(signer.key), typed_digest(sep, struct_hash))
+
+
 def wallet_proof(
     wallet: LocalAccount, registry: str, agent_id: int, owner: str, deadline: int
 ) -> bytes:
@@ -157,6 +167,7 @@ class World:
     resolver: Any
     reputation: Any
     escrow: Any
+    tabs: Any
     hostile: Any
     hostile_owner: str
     tokens: dict[str, Any]
@@ -196,16 +207,19 @@ def build(keyed: Callable[[str], LocalAccount]) -> World:
         listings = load("ServiceListings", registry.address, guardian)
         panel = load("ArbiterPanel", arbiters, 2)
         # The resolver is built for the escrow's address: after it come the
-        # reputation registry and the escrow (governance's next two CREATEs).
+        # reputation registry, the escrow and the tabs (governance's next
+        # three CREATEs); the escrow fixes the tabs' address as its TABS.
         resolver = load("DisputeResolver", predict_address(governance, ahead=2), registry.address)
-    escrow, reputation = deploy_with_real_reputation(
-        registry=registry,
-        listings=listings,
-        governance=governance,
-        guardian=guardian,
-        fee_recipient=fee_recipient,
-        resolver=resolver,
+        escrow_at = predict_address(governance, ahead=1)
+        tabs_at = predict_address(governance, ahead=2)
+        reputation = load("ReputationRegistry", escrow_at)
+    escrow = _deploy_escrow(
+        registry, listings, governance, guardian, fee_recipient, reputation, resolver, tabs_at
     )
+    with boa.env.prank(governance):
+        tabs = load("Tabs", escrow.address, registry.address)
+    assert (str(escrow.address), str(tabs.address)) == (escrow_at, tabs_at)
+    assert str(escrow.TABS()) == tabs_at
     assert str(resolver.HOST()) == str(escrow.address)
     assert str(reputation.ESCROW()) == str(escrow.address)
     with boa.env.prank(deployer):
@@ -250,6 +264,7 @@ def build(keyed: Callable[[str], LocalAccount]) -> World:
         resolver=resolver,
         reputation=reputation,
         escrow=escrow,
+        tabs=tabs,
         hostile=hostile,
         hostile_owner=str(deployer),
         tokens=tokens,

@@ -1,18 +1,18 @@
 """A tab's paths end to end: open, top up, redeem (one, many), close by the
-provider, request_close then finish_close; money, fees, events and reputation
-after each, with I1 (solvency) and I4 (conservation) checked along the way."""
+provider, request_close then finish_close; money, fees and events after each,
+with I1 (solvency) and I4 (conservation) checked along the way. Reputation
+(written once, at the closing) has its own module, test_tabs_reputation."""
 
 from __future__ import annotations
 
 import boa
-from escrow.helpers import E18, FEE_BPS, OUT_COMPLETED, PRICE, ZERO, now
+from escrow.helpers import FEE_BPS, PRICE, ZERO, now
 
 from .conftest import DELAY, redeem
 
-MARK = 1 << 255
-
 
 def fee_of(amount: int) -> int:
+    """The fee of a tab's cumulative value; a redemption owes its rise."""
     return amount * FEE_BPS // 10_000
 
 
@@ -57,6 +57,8 @@ def test_open__same_principal__no_reputation(world, tabs, open_tab, sign):
     assert tabs.tab(tab_id).no_reputation
     calls = world.reputation.calls()
     redeem(tabs, sign(tab_id, PRICE // 2))
+    with boa.env.prank(world.principal):  # the sibling's principal too
+        tabs.close(tab_id)
     assert world.reputation.calls() == calls
     assert world.escrow.balance_of(world.sibling_id, world.token.address) == PRICE // 2 - fee_of(
         PRICE // 2
@@ -104,13 +106,14 @@ def test_top_up__by_principal__allowed(world, tabs, open_tab, fund):
     assert tabs.tab(tab_id).deposit == 2 * PRICE
 
 
-def test_redeem__pays_provider_fee_and_reputation(
+def test_redeem__pays_provider_and_fee__no_reputation(
     world, tabs, escrow, open_tab, sign, ledger, fee_recipient
 ):
     tab_id = open_tab(amount=2 * PRICE)
     provider_before = escrow.balance_of(world.provider_id, world.token.address)
     fees_before = escrow.fees_owed(fee_recipient, world.token.address)
     amount = PRICE // 3 + 7
+    calls = world.reputation.calls()
     redeem(tabs, sign(tab_id, amount), sender=world.provider_op)
     (event,) = [e for e in tabs.get_logs() if type(e).__name__ == "TabRedeemed"]
     fee = fee_of(amount)
@@ -119,14 +122,7 @@ def test_redeem__pays_provider_fee_and_reputation(
     )
     assert escrow.fees_owed(fee_recipient, world.token.address) == fees_before + fee
     assert tabs.tab(tab_id).redeemed == amount
-    last = world.reputation.last()
-    assert last.job_id == tab_id | MARK
-    assert (last.client_id, last.provider_id, last.outcome) == (
-        world.client_id,
-        world.provider_id,
-        OUT_COMPLETED,
-    )
-    assert last.paid == amount - fee and last.weighted_value == (amount - fee) * E18 // E18
+    assert world.reputation.calls() == calls  # written at the closing only
     assert (event.tab_id, event.cumulative) == (tab_id, amount)
     ledger([tab_id])
 
@@ -137,11 +133,30 @@ def test_redeem__twice__second_pays_only_the_difference(
     tab_id = open_tab(amount=PRICE)
     start = escrow.balance_of(world.provider_id, world.token.address)
     redeem(tabs, sign(tab_id, 1_000))
+    first = escrow.balance_of(world.provider_id, world.token.address) - start
+    assert first == 1_000 - fee_of(1_000)
     redeem(tabs, sign(tab_id, 5_000))
-    assert world.reputation.last().paid == 4_000 - fee_of(4_000)
     got = escrow.balance_of(world.provider_id, world.token.address) - start
-    assert got == (1_000 - fee_of(1_000)) + (4_000 - fee_of(4_000))
+    # The second owes the fee's rise, f(5,000) - f(1,000): the tab pays f(5,000).
+    assert got - first == 4_000 - (fee_of(5_000) - fee_of(1_000))
+    assert got == 5_000 - fee_of(5_000)
     assert tabs.tab(tab_id).redeemed == 5_000
+    ledger([tab_id])
+
+
+def test_redeem__split_into_pieces__same_fee_as_at_once(
+    world, tabs, escrow, open_tab, sign, ledger, fee_recipient
+):
+    # 39 units owe no fee alone (39 * 250 // 10_000 == 0); forty pieces of 39
+    # still pay the fee of 1,560: a tab's fee is that of its total.
+    tab_id = open_tab(amount=PRICE)
+    start = escrow.balance_of(world.provider_id, world.token.address)
+    fees = escrow.fees_owed(fee_recipient, world.token.address)
+    for n in range(1, 41):
+        redeem(tabs, sign(tab_id, 39 * n))
+    assert fee_of(39) == 0 and fee_of(1_560) == 39
+    assert escrow.fees_owed(fee_recipient, world.token.address) - fees == 39
+    assert escrow.balance_of(world.provider_id, world.token.address) - start == 1_560 - 39
     ledger([tab_id])
 
 
@@ -192,6 +207,7 @@ def test_redeem_many__many_tabs_one_tx(world, tabs, escrow, open_tab, sign, ledg
     vouchers = [sign(t, (i + 1) * 1_000) for i, t in enumerate(ids)]
     before = escrow.balance_of(world.provider_id, world.token.address)
     fees = escrow.fees_owed(fee_recipient, world.token.address)
+    calls = world.reputation.calls()
     with boa.env.prank(world.provider_op):
         assert tabs.redeem_many([v.as_tuple() for v in vouchers]) == 5
     total = sum((i + 1) * 1_000 for i in range(5))
@@ -199,6 +215,7 @@ def test_redeem_many__many_tabs_one_tx(world, tabs, escrow, open_tab, sign, ledg
     assert escrow.balance_of(world.provider_id, world.token.address) == before + total - fee
     assert escrow.fees_owed(fee_recipient, world.token.address) == fees + fee
     assert [tabs.tab(t).redeemed for t in ids] == [(i + 1) * 1_000 for i in range(5)]
+    assert world.reputation.calls() == calls
     ledger(ids)
 
 

@@ -1,8 +1,9 @@
-"""Stateful property test of Tabs (DESIGN I1, I4, I6 over tabs).
+"""Stateful property test of Tabs (DESIGN I1, I4, I5, I6 over tabs).
 
 A Python model runs beside the contracts: tabs (deposit, redeemed, closing
-deadline, status), the client's and provider's free balances, fees owed and
-the client operator's spending window. Every rule asks the model whether the
+deadline, status), the client's, the provider's and the sibling's (a provider of the client's own
+principal) free balances, fees owed, the client operator's spending window and
+the reputation writes. Every rule asks the model whether the
 contracts must accept the action, then performs it (and updates the model)
 or expects a revert. Vouchers are signed by the tab's key, the principal, or
 a stranger; amounts may be stale, equal, above the deposit. After every step:
@@ -10,7 +11,11 @@ a stranger; amounts may be stale, equal, above the deposit. After every step:
 - I1 solvency: token.balanceOf(escrow) == Σ free + Σ unredeemed deposits of
   open tabs + fees owed; every balance, fee and tab equals the model's;
 - I4 conservation: Σ deposits == Σ provider pay + Σ fees + Σ refunds +
-  Σ unredeemed (exact to the unit, fee rounding included);
+  Σ unredeemed (exact to the unit, fee rounding included: a tab's fees are
+  f(redeemed) = redeemed * bps // 10_000 however its redemptions split it);
+- I5 reputation: only a closing writes, once per tab, and only for a tab with
+  something redeemed between different principals: one completed job worth
+  the tab's net redeemed value (the mock hook's count and last record);
 - I6 budget: the operator's window equals the model's and stays within caps.
 
 Each example starts from the module's deployed world inside a boa anchor.
@@ -48,9 +53,15 @@ signers = st.sampled_from(["key", "principal", "stranger"])
 steps = st.sampled_from([-1, 0, 1, 17, PRICE // 5])
 
 
+def fee_of(value: int) -> int:
+    """The fees of a tab's cumulative redeemed value."""
+    return value * FEE_BPS // 10_000
+
+
 @dataclass
 class Tab:
     deposit: int
+    provider: int
     redeemed: int = 0
     closes_at: int = 0
     open: bool = True
@@ -76,7 +87,12 @@ class TabsMachine(RuleBasedStateMachine):
         with boa.env.prank(w.principal):
             self.t.approve(self.e.address, 20 * PRICE)
             self.e.deposit(self.client, self.t.address, 20 * PRICE)
-        self.free = {a: self.e.balance_of(a, self.t.address) for a in (self.client, self.provider)}
+        self.sibling = w.sibling_id
+        self.free = {
+            a: self.e.balance_of(a, self.t.address)
+            for a in (self.client, self.provider, self.sibling)
+        }
+        self.rep_calls = w.reputation.calls()
         self.fees = self.e.fees_owed(w.fee_recipient, self.t.address)
         self.escrow_held = self.t.balanceOf(self.e.address)
         self.model: dict[int, Tab] = {}
@@ -113,9 +129,10 @@ class TabsMachine(RuleBasedStateMachine):
             self.window = (start, used + amount)
 
     # ------------------------------------------------------------- rules
-    @rule(amount=amounts, by_operator=st.booleans())
-    def open(self, amount: int, by_operator: bool) -> None:
+    @rule(amount=amounts, by_operator=st.booleans(), to_sibling=st.booleans())
+    def open(self, amount: int, by_operator: bool, to_sibling: bool) -> None:
         w = self.world
+        provider = self.sibling if to_sibling else self.provider
         sender = w.client_op if by_operator else w.principal
         ok = (
             len(self.model) < MAX_TABS
@@ -128,13 +145,13 @@ class TabsMachine(RuleBasedStateMachine):
             if not ok:
                 if len(self.model) < MAX_TABS:
                     with boa.reverts():
-                        self.tabs.open(self.client, self.provider, self.t.address, amount, DELAY)
+                        self.tabs.open(self.client, provider, self.t.address, amount, DELAY)
                 return
-            tab_id = int(self.tabs.open(self.client, self.provider, self.t.address, amount, DELAY))
+            tab_id = int(self.tabs.open(self.client, provider, self.t.address, amount, DELAY))
         self.charge(amount, by_operator)
         self.free[self.client] -= amount
         self.paid_in += amount
-        self.model[tab_id] = Tab(deposit=amount)
+        self.model[tab_id] = Tab(deposit=amount, provider=provider)
 
     @rule(i=picks, amount=amounts, by_operator=st.booleans())
     def top_up(self, i: int, amount: int, by_operator: bool) -> None:
@@ -186,9 +203,9 @@ class TabsMachine(RuleBasedStateMachine):
     def _pay(self, tab_id: int, amount: int) -> None:
         tab = self.model[tab_id]
         added = amount - tab.redeemed
-        fee = added * FEE_BPS // 10_000
+        fee = fee_of(amount) - fee_of(tab.redeemed)
         tab.redeemed = amount
-        self.free[self.provider] += added - fee
+        self.free[tab.provider] += added - fee
         self.fees += fee
         self.paid_out += added
 
@@ -219,13 +236,13 @@ class TabsMachine(RuleBasedStateMachine):
             with boa.reverts():
                 self.tabs.redeem_many([va, vb])
             return
-        saved = (self.model[a].redeemed, self.free[self.provider], self.fees, self.paid_out)
+        saved = (self.model[a].redeemed, dict(self.free), self.fees, self.paid_out)
         if verdicts[0] == "pay":
             self._pay(a, va[1])
         second = self._valid(b, vb[1], who)
         if second == "refuse":
             self.model[a].redeemed = saved[0]
-            self.free[self.provider], self.fees, self.paid_out = saved[1:]
+            self.free, self.fees, self.paid_out = saved[1], saved[2], saved[3]
             with boa.reverts():
                 self.tabs.redeem_many([va, vb])
             return
@@ -254,6 +271,16 @@ class TabsMachine(RuleBasedStateMachine):
         tab.open, tab.refunded = False, rest
         self.free[self.client] += rest
         self.paid_out += rest
+        # I5: the closing is the tab's one reputation write, if any.
+        rep = self.world.reputation
+        if tab.redeemed and tab.provider != self.sibling:
+            self.rep_calls += 1
+            last = rep.last()
+            net = tab.redeemed - fee_of(tab.redeemed)
+            assert last.job_id == tab_id | (1 << 255)
+            assert (last.client_id, last.provider_id) == (self.client, tab.provider)
+            assert (last.outcome, last.paid, last.weighted_value) == (1, net, net)  # weight 1
+        assert rep.calls() == self.rep_calls
 
     @rule(i=picks)
     def finish_close(self, i: int) -> None:
@@ -273,8 +300,10 @@ class TabsMachine(RuleBasedStateMachine):
         tab_id = self.pick(i)
         if tab_id is None:
             return
-        with boa.env.prank(self.world.provider_op):
-            if not self.model[tab_id].open:
+        tab = self.model[tab_id]
+        closer = self.world.principal if tab.provider == self.sibling else self.world.provider_op
+        with boa.env.prank(closer):
+            if not tab.open:
                 with boa.reverts():
                     self.tabs.close(tab_id)
                 return
@@ -320,6 +349,12 @@ class TabsMachine(RuleBasedStateMachine):
         assert self.t.balanceOf(self.e.address) == sum(self.free.values()) + held + self.fees
         # I4: every unit locked on a tab is paid, refunded, or still held.
         assert self.paid_in == self.paid_out + held
+
+    @invariant()
+    def reputation_only_at_closings(self) -> None:
+        # I5: opening, top-ups, redemptions and close requests write nothing.
+        if hasattr(self, "rep_calls"):
+            assert self.world.reputation.calls() == self.rep_calls
 
     @invariant()
     def operator_within_caps(self) -> None:
