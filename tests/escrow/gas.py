@@ -47,9 +47,9 @@ def tx_gas(contract: Any, fn: Callable[[], Any]) -> int:
 # ------------------------------------------------------------ the benchmark
 
 
-def run_benchmark() -> dict[str, int]:
-    """Deploy everything in a fresh env and measure one steady-state life of
-    each kind (after a warm-up life), returning gas per step."""
+def benchmark_world() -> tuple[Any, dict[str, Any]]:
+    """The registry and the escrow's world (`build_world`) in the current env,
+    with the role accounts by name."""
     try:
         from tests.conftest import _account
     except ModuleNotFoundError:
@@ -79,6 +79,13 @@ def run_benchmark() -> dict[str, int]:
         acc["provider_operator"],
         acc["fee_recipient"].address,
     )
+    return world, acc
+
+
+def run_benchmark() -> dict[str, int]:
+    """Deploy everything in a fresh env and measure one steady-state life of
+    each kind (after a warm-up life), returning gas per step."""
+    world, acc = benchmark_world()
     return _measure(world, acc["funder"].address)
 
 

@@ -15,34 +15,33 @@ from typing import Any
 
 import boa
 import pytest
-from escrow.conftest import build_world
+from escrow.conftest import (  # the escrow world's fixtures, shared (resolved against this `world`)
+    build_world,
+    client_operator,
+    escrow,
+    fee_recipient,
+    fund,
+    funder,
+    provider_operator,
+    token,
+)
 from escrow.helpers import PRICE
 from eth_account.signers.local import LocalAccount
 
 from agentmarket.tabs import SignedVoucher, Voucher, sign_voucher
 
+__all__ = [
+    "client_operator",
+    "escrow",
+    "fee_recipient",
+    "fund",
+    "funder",
+    "provider_operator",
+    "token",
+]
+
 DAY = 86_400
 DELAY = DAY
-
-
-@pytest.fixture(scope="session")
-def client_operator(operator: LocalAccount) -> LocalAccount:
-    return operator
-
-
-@pytest.fixture(scope="session")
-def provider_operator(keyed: Callable[[str], LocalAccount]) -> LocalAccount:
-    return keyed("provider_operator")
-
-
-@pytest.fixture(scope="session")
-def fee_recipient(keyed: Callable[[str], LocalAccount]) -> str:
-    return str(keyed("fee_recipient").address)
-
-
-@pytest.fixture(scope="session")
-def funder(keyed: Callable[[str], LocalAccount]) -> str:
-    return str(keyed("funder").address)
 
 
 @pytest.fixture(scope="session")
@@ -81,31 +80,6 @@ def world(
 @pytest.fixture(scope="module")
 def tabs(world: SimpleNamespace) -> Any:
     return world.tabs
-
-
-@pytest.fixture(scope="module")
-def escrow(world: SimpleNamespace) -> Any:
-    return world.escrow
-
-
-@pytest.fixture(scope="module")
-def token(world: SimpleNamespace) -> Any:
-    return world.token
-
-
-@pytest.fixture(scope="module")
-def fund(world: SimpleNamespace, funder: str) -> Callable[..., None]:
-    """`fund(agent_id=client, amount=100 * PRICE, token=...)`: a ledger deposit."""
-
-    def _fund(agent_id: int | None = None, amount: int = 100 * PRICE, token: Any = None) -> None:
-        tok = token if token is not None else world.token
-        aid = agent_id if agent_id is not None else world.client_id
-        tok.mint(funder, amount)
-        with boa.env.prank(funder):
-            tok.approve(world.escrow.address, amount)
-            world.escrow.deposit(aid, tok.address, amount)
-
-    return _fund
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 import boa
-from escrow.conftest import build_world, config_tuple, load, predict_address
-from escrow.gas import tx_gas
+from escrow.conftest import config_tuple, load, predict_address
+from escrow.gas import benchmark_world, tx_gas
 from escrow.helpers import E18, PRICE
 from eth_account import Account
 
@@ -20,25 +20,7 @@ BATCH = 20
 
 
 def _world_with_real_reputation() -> Any:
-    try:
-        from tests.conftest import _account
-    except ModuleNotFoundError:
-        from conftest import _account  # type: ignore[no-redef]
-
-    names = ["deployer", "governance", "guardian", "principal", "other_principal", "operator"]
-    acc = {n: _account(n) for n in (*names, "provider_operator", "fee_recipient")}
-    with boa.env.prank(acc["deployer"].address):
-        registry = load("AgentRegistry")
-    world = build_world(
-        registry,
-        acc["governance"].address,
-        acc["guardian"].address,
-        acc["principal"].address,
-        acc["other_principal"].address,
-        acc["operator"],
-        acc["provider_operator"],
-        acc["fee_recipient"].address,
-    )
+    world, acc = benchmark_world()
     gov = acc["governance"].address
     # The production order: reputation, escrow, tabs (each predicted).
     escrow_at = predict_address(gov, ahead=1)
@@ -47,7 +29,7 @@ def _world_with_real_reputation() -> Any:
         reputation = load("ReputationRegistry", escrow_at)
         escrow = load(
             "JobEscrow",
-            registry.address,
+            world.registry.address,
             world.listings.address,
             reputation.address,
             world.resolver.address,
@@ -55,7 +37,7 @@ def _world_with_real_reputation() -> Any:
             config_tuple(world.fee_recipient),
             tabs_at,
         )
-        tabs = load("Tabs", escrow.address, registry.address)
+        tabs = load("Tabs", escrow.address, world.registry.address)
         escrow.set_token(world.token.address, True, E18)
     assert (escrow.address, tabs.address) == (escrow_at, tabs_at)
     world.escrow, world.tabs, world.reputation = escrow, tabs, reputation
