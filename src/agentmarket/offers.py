@@ -11,7 +11,7 @@ from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
-from agentmarket.eip712 import DOMAIN_FIELDS, domain
+from agentmarket.eip712 import DOMAIN_FIELDS, domain, json_object, signature_fields
 
 ESCROW_DOMAIN_NAME = "AgentMarket JobEscrow"
 ESCROW_DOMAIN_VERSION = "1"
@@ -100,21 +100,14 @@ class SignedOffer:
                 nonce=int(o["nonce"]),
                 expiry=int(o["expiry"]),
             )
-            return cls(
-                offer=offer, v=int(sig["v"]), r=int(str(sig["r"]), 0), s=int(str(sig["s"]), 0)
-            )
+            v, r, s = signature_fields(sig)
+            return cls(offer=offer, v=v, r=r, s=s)
         except (KeyError, TypeError) as exc:
             raise ValueError(f"not a signed offer: missing or bad field {exc}") from exc
 
     @classmethod
     def from_json(cls, text: str) -> SignedOffer:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"not a signed offer: {exc}") from exc
-        if not isinstance(data, dict):
-            raise ValueError("not a signed offer: expected a JSON object")
-        return cls.from_dict(data)
+        return cls.from_dict(json_object(text, "signed offer"))
 
 
 def random_nonce() -> int:

@@ -32,7 +32,7 @@ from web3.types import TxReceipt
 
 from agentmarket.artifacts import load_artifact
 from agentmarket.chain import Signer
-from agentmarket.eip712 import DOMAIN_FIELDS, domain
+from agentmarket.eip712 import DOMAIN_FIELDS, domain, json_object, signature_fields
 from agentmarket.errors import AgentMarketError
 
 TABS_DOMAIN_NAME = "AgentMarket Tabs"
@@ -135,19 +135,13 @@ class SignedVoucher:
             voucher = Voucher(
                 tab_id=int(str(data["tab_id"]), 0), amount=int(str(data["amount"]), 0)
             )
-            return cls(voucher, int(sig["v"]), int(str(sig["r"]), 0), int(str(sig["s"]), 0))
+            return cls(voucher, *signature_fields(sig))
         except (KeyError, TypeError) as exc:
             raise ValueError(f"not a signed voucher: missing or bad field {exc}") from exc
 
     @classmethod
     def from_json(cls, text: str) -> SignedVoucher:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"not a signed voucher: {exc}") from exc
-        if not isinstance(data, dict):
-            raise ValueError("not a signed voucher: expected a JSON object")
-        return cls.from_dict(data)
+        return cls.from_dict(json_object(text, "signed voucher"))
 
 
 def voucher_typed_data(voucher: Voucher, chain_id: int, tabs: str) -> dict[str, object]:
