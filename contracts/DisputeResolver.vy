@@ -2,7 +2,7 @@
 """
 @title AgentMarket dispute resolver: the procedure of a job's dispute
 @license MIT
-@notice Runs a job's dispute from the client's complaint to its ending; the
+@notice Runs a job's dispute from one side's complaint to its ending; the
         escrow (`IDisputeHost`, fixed in the constructor) keeps every unit of
         the job's token and pays out in one `settle_dispute` call. This
         contract is the ERC-792 `IArbitrable` the job's arbitrator calls back,
@@ -10,29 +10,45 @@
         `metaEvidenceID` and `evidenceGroupID`). A deadline has passed when
         `block.timestamp >= deadline`, everywhere.
 
+        Sides. Either side may open a dispute, and the escrow decides which
+        (its job's state): the client disputes a Delivered job's delivery
+        before its review deadline, or the provider contests its
+        evaluator's rejection of a Rejected job before its response
+        deadline. The side that opened is the opener, the other side the
+        answerer; `dispute_of(job).opened_by_provider` says which
+        (FLAG_PROVIDER_OPENED). Everything else here (proposals, rulings,
+        the amount and bonds the escrow pays) is in client / provider
+        terms, which do not depend on who opened.
+
         Procedure (the escrow calls it the Disputed state):
-        1. `dispute` (the client's principal or operator, which the escrow
-           checks): the escrow takes the client's bond and returns the
-           job's terms; the response deadline is now + response window.
-           Logs `MetaEvidence`.
-        2. `answer` (the provider's principal or operator, which the escrow
-           checks; before the response deadline): the escrow takes the
-           provider's bond and the case goes to the job's arbitrator with
-           `createDispute(103, abi.encode(client_principal,
+        1. `dispute` (the opening side's principal or operator, which the
+           escrow checks): the escrow takes the opener's bond and returns
+           the job's terms and which side opened; the response deadline is
+           now + response window. Logs `MetaEvidence`.
+        2. `answer` (the answering side's principal or operator, which the
+           escrow checks; before the response deadline): the escrow takes
+           the answerer's bond and the case goes to the job's arbitrator
+           with `createDispute(103, abi.encode(client_principal,
            provider_principal))`; the arbitration deadline is now +
            arbitration window. Logs `Evidence` and `Dispute`.
         3. Endings, each one `settle_dispute` call on the escrow:
            - `claim_default_win` (anyone, from the response deadline on, if
-             the provider has not answered): the client gets the whole
-             amount and its bond back. Outcome 4 (DISPUTE_CLIENT).
+             the answering side has not answered): the opener wins whole
+             and gets its bond back. Client opened: the client gets the
+             whole amount, outcome 4 (DISPUTE_CLIENT); provider opened: the
+             provider gets the whole amount, outcome 5 (DISPUTE_PROVIDER).
            - `accept_settlement` (one side accepts the other's standing
              proposal, naming the exact share it accepts; any time before
-             the dispute ends): that split, both posted bonds back.
+             the dispute ends): that split, every posted bond back (the
+             opener's always, the answerer's if it answered).
              Outcome 6 (SETTLED).
            - `rule` (the job's arbitrator, once, for the case it created):
              the ruling's split (`modules/ruling.vy`) and bonds as below.
            - `apply_default` (anyone, from the arbitration deadline on, if
              the arbitrator has not ruled): the neutral default, as ruling 0.
+           Both sides have posted their bonds before `rule` or
+           `apply_default` can end a dispute, so the table below applies
+           whoever opened.
 
         Rulings (`amount` is the sum in dispute, `bond` each side's bond; the
         provider's share of `amount` is `ruling.provider_share`, imported
@@ -57,22 +73,27 @@
         Native coin (a paid court; the default `ArbiterPanel` costs 0, and
         then no native coin moves at all). ERC-792 prices arbitration in the
         native coin while bonds are in the job's token, so:
-        - The client advances `arbitrationCost(extraData)` with `dispute`
+        - The opener advances `arbitrationCost(extraData)` with `dispute`
           (`msg.value` must equal it; 0 if the arbitrator's view fails).
           The resolver keeps it until the dispute ends.
-        - The provider pays `arbitrationCost` with `answer` (`msg.value` must
-          equal the cost at that moment); it is forwarded to the court with
-          `createDispute`. If the court refuses the case, it is credited
-          back to the answerer.
-        - At the end, the client's advance goes to the winner, the way the
-          amount goes: all back to the client if the client wins, by default
-          or by ruling; all to the provider's answerer if the provider wins
-          (reimbursing the fee it paid); for a split or the neutral default,
-          `scale.provider_share(advance, ruling)` to the provider's
-          answerer and the rest back to the client. So each side bears the
-          court's fee in the share of the case it lost. A settlement, or a
-          case the arbitrator never took, returns the advance to the
-          client: the provider's fee, if any, is already spent at the court.
+        - The answerer pays `arbitrationCost` with `answer` (`msg.value`
+          must equal the cost at that moment); it is forwarded to the court
+          with `createDispute`. If the court refuses the case, it is
+          credited back to the answerer's payer.
+        - At the end, the opener's advance goes the way the amount goes:
+          all back to the opener if the opener wins, by default or by
+          ruling; all to the answerer's payer if the answerer wins by
+          ruling (reimbursing the fee it paid). In general, for a ruling or
+          the neutral default on a case the court took, the provider's side
+          gets `scale.provider_share(advance, ruling)` and the client's side
+          the rest: the answerer's payer is credited its side's part (that
+          share if the client opened, the advance less that share if the
+          provider opened) and the opener's payer the rest. So each side
+          bears the court's fee in the share of the case it lost. A default
+          win, a settlement, or a case the arbitrator never took returns
+          the whole advance to the opener's payer: the answerer's fee, if
+          any, is already spent at the court. Every split is exact to the
+          wei: the two credits sum to the advance.
         - Payments are pulled: they are credited to `native_owed` and
           withdrawn with `withdraw_native`; no settlement pushes native coin.
           They go to the address that paid (principal or operator).
@@ -81,19 +102,24 @@
         creation, by a config both sides accepted, but it must never be able
         to trap the parties' money or hand a side a win it did not rule:
         - `arbitrationCost` is read with a bounded `staticcall`; if it fails
-          at `dispute`, the client advances nothing. `createDispute` is sent
+          at `dispute`, the opener advances nothing. `createDispute` is sent
           with a bounded gas budget; if it fails (reverts, runs out of its
           budget, re-enters, returns garbage) at `answer`, the answer still
-          stands (the provider's bond is posted) but there is no case: the
+          stands (the answerer's bond is posted) but there is no case: the
           arbitration deadline is set to now, so anyone may apply the
           neutral default at once (or the sides settle). The alternative,
-          letting `answer` revert, would make the client win by default
+          letting `answer` revert, would make the opener win by default
           because of the arbitrator: no silent or broken party may decide a
-          dispute. A case the arbitrator does not take cannot be ruled.
+          dispute. The only default win is the opener's, over an answerer
+          that stayed silent through the whole response window (it chose
+          not to post its bond); once answered, only a ruling, the neutral
+          default or a settlement ends the dispute, so neither side wins by
+          the other falling silent after that. A case the arbitrator does
+          not take cannot be ruled.
         - The budgets are fixed (`ARBITRATION_COST_GAS`, `CREATE_DISPUTE_GAS`)
           and the caller must supply enough gas that the arbitrator really
-          gets them ("resolver: not enough gas for the arbitrator"), so a
-          provider cannot starve an honest court to force the neutral
+          gets them ("resolver: not enough gas for the arbitrator"), so an
+          answerer cannot starve an honest court to force the neutral
           default.
         - `rule` makes no call to the arbitrator; an arbitrator that never
           rules is covered by the arbitration deadline; one that re-enters
@@ -141,8 +167,9 @@ FLAG_CLIENT_PROPOSED: constant(uint256) = 1
 FLAG_PROVIDER_PROPOSED: constant(uint256) = 2
 FLAG_ANSWERED: constant(uint256) = 4
 FLAG_CASE_OPENED: constant(uint256) = 8
-FLAG_CLIENT_ADVANCED: constant(uint256) = 16
-FLAG_PROVIDER_RECORDED: constant(uint256) = 32
+FLAG_OPENER_ADVANCED: constant(uint256) = 16
+FLAG_ANSWERER_RECORDED: constant(uint256) = 32
+FLAG_PROVIDER_OPENED: constant(uint256) = 64
 
 # @dev Roles `IAgentRegistry.authorize` returns.
 ROLE_PRINCIPAL: constant(uint8) = 1
@@ -217,10 +244,11 @@ struct DisputeView:
     client_proposal: uint256
     provider_proposed: bool
     provider_proposal: uint256
-    client_advance: uint256
-    client_payer: address
-    provider_fee: uint256
-    provider_payer: address
+    opener_advance: uint256
+    opener_payer: address
+    answerer_fee: uint256
+    answerer_payer: address
+    opened_by_provider: bool
 
 
 # @dev job id => head word (layout above); 0 = never disputed.
@@ -233,25 +261,28 @@ _parties: HashMap[uint256, uint256]
 _case: HashMap[uint256, uint256]
 # @dev job id => proposed provider shares: client's | provider's << 128.
 _proposals: HashMap[uint256, uint256]
-# @dev job id => the client's native advance | its payer << 96.
-_client_advance: HashMap[uint256, uint256]
-# @dev job id => the native fee the provider paid the court | its payer << 96.
-_provider_advance: HashMap[uint256, uint256]
+# @dev job id => the opener's native advance | its payer << 96.
+_opener_advance: HashMap[uint256, uint256]
+# @dev job id => the native fee the answerer paid the court | its payer << 96.
+_answerer_advance: HashMap[uint256, uint256]
 # @dev arbitrator => its dispute id => job id.
 _job_of: HashMap[address, HashMap[uint256, uint256]]
 # @dev Native coin each address may withdraw (pull payments).
 native_owed: public(HashMap[address, uint256])
 
 
-# @dev A client opened a dispute; the escrow took its bond.
+# @dev A side opened a dispute (`by_provider`: the provider contesting a
+# rejection; otherwise the client disputing a delivery); the escrow took
+# its bond. `advance`: the native coin the opener advanced.
 event DisputeOpened:
     job_id: indexed(uint256)
     arbitrator: indexed(address)
     opener: indexed(address)
     response_deadline: uint256
     advance: uint256
+    by_provider: bool
 
-# @dev The provider answered. `case_opened` false: the arbitrator refused
+# @dev The answering side answered. `case_opened` false: the arbitrator refused
 # the case (no `Dispute` event), the neutral default applies at once.
 event DisputeAnswered:
     job_id: indexed(uint256)
@@ -320,22 +351,27 @@ def __init__(escrow: address, registry: address):
 @nonreentrant
 def dispute(job_id: uint256, evidence_uri: String[MAX_URI]):
     """
-    @notice Dispute a delivered job (the client's principal or operator,
-            before the review deadline; the escrow checks both and takes the
-            client's bond from its free balance). The provider must answer
-            before now + the job's response window, or loses by default.
+    @notice Open a dispute, for either side: the client disputing a
+            Delivered job's delivery (before the review deadline), or the
+            provider contesting its evaluator's rejection of a Rejected job
+            (before the response deadline). The escrow decides which side
+            opens from the job's state, checks that the caller is that
+            side's principal or unfrozen operator, and takes the opener's
+            bond from its free balance. The other side must answer before
+            now + the job's response window, or the opener wins by default.
     @dev `msg.value` must equal the arbitrator's
          `arbitrationCost(abi.encode(client_principal, provider_principal))`
-         now (0 for the panel; 0 if that view fails): the client's advance
+         now (0 for the panel; 0 if that view fails): the opener's advance
          of a paid court's fee, see the contract notes. Reverts with the
-         escrow's "escrow: ..." strings for a job that is not Delivered
-         (completed, already disputed, unknown), a passed review deadline,
-         a caller who is not the client, or a short balance.
-         Logs `MetaEvidence(job_id, evidence_uri)`.
+         escrow's "escrow: ..." strings for a job that is neither Delivered
+         nor Rejected (completed, already disputed, unknown), a passed
+         deadline, a caller who does not act for the opening side, or a
+         short balance. Logs `DisputeOpened` (`by_provider` for a contest)
+         and `MetaEvidence(job_id, evidence_uri)`.
     @param job_id The job.
     @param evidence_uri ERC-1497 meta-evidence JSON for the dispute (the
            job's terms and result hashes, the question, the 103 ruling
-           options, the client's statement); at most 512 bytes.
+           options, the opener's statement); at most 512 bytes.
     """
     # the escrow is trusted and fixed; it returns the terms the writes need
     job: IDisputeHost.DisputedJob = extcall HOST.open_dispute(job_id, msg.sender)
@@ -356,9 +392,11 @@ def dispute(job_id: uint256, evidence_uri: String[MAX_URI]):
     assert msg.value == cost, "resolver: wrong arbitration fee"
 
     flags: uint256 = 0
+    if job.opened_by_provider:
+        flags = FLAG_PROVIDER_OPENED
     if msg.value != 0:
-        flags = FLAG_CLIENT_ADVANCED
-        self._client_advance[job_id] = msg.value | (convert(msg.sender, uint256) << PAYER)
+        flags |= FLAG_OPENER_ADVANCED
+        self._opener_advance[job_id] = msg.value | (convert(msg.sender, uint256) << PAYER)
     self._head[job_id] = (
         convert(job.arbitrator, uint256)
         | (convert(STATUS_AWAITING_ANSWER, uint256) << H_STATUS)
@@ -375,6 +413,7 @@ def dispute(job_id: uint256, evidence_uri: String[MAX_URI]):
         opener=msg.sender,
         response_deadline=response_deadline,
         advance=msg.value,
+        by_provider=job.opened_by_provider,
     )
     log IEvidence.MetaEvidence(metaEvidenceID=job_id, evidence=evidence_uri)
 
@@ -384,9 +423,11 @@ def dispute(job_id: uint256, evidence_uri: String[MAX_URI]):
 @nonreentrant
 def answer(job_id: uint256, evidence_uri: String[MAX_URI]):
     """
-    @notice Answer a dispute (the provider's principal or operator, which the
-            escrow checks, before the response deadline): the escrow takes
-            the provider's bond and the case goes to the job's arbitrator.
+    @notice Answer a dispute (the answering side's principal or operator,
+            before the response deadline: the provider's when the client
+            opened, the client's when the provider contested a rejection;
+            the escrow checks who): the escrow takes the answerer's bond and
+            the case goes to the job's arbitrator.
     @dev `msg.value` must equal the arbitrator's `arbitrationCost(extraData)`
          now (0 if that view fails); it is forwarded with
          `createDispute(103, extraData)`, extraData =
@@ -396,10 +437,10 @@ def answer(job_id: uint256, evidence_uri: String[MAX_URI]):
          the case, the answer stands without one: the fee is credited back
          to the caller and the arbitration deadline is now (neutral default
          at once). Otherwise the arbitration deadline is now + the job's
-         arbitration window. Logs `Evidence` (the provider's URI) and, with
+         arbitration window. Logs `Evidence` (the answerer's URI) and, with
          a case, ERC-1497 `Dispute`.
     @param job_id The job.
-    @param evidence_uri The provider's ERC-1497 evidence JSON; at most 512
+    @param evidence_uri The answerer's ERC-1497 evidence JSON; at most 512
            bytes.
     """
     head: uint256 = self._awaiting_answer(job_id)
@@ -436,9 +477,9 @@ def answer(job_id: uint256, evidence_uri: String[MAX_URI]):
     if opened:
         fee = cost
         deadline = block.timestamp + window
-        if flags & FLAG_CLIENT_ADVANCED != 0 or cost != 0:
-            flags |= FLAG_PROVIDER_RECORDED
-            self._provider_advance[job_id] = cost | (convert(msg.sender, uint256) << PAYER)
+        if flags & FLAG_OPENER_ADVANCED != 0 or cost != 0:
+            flags |= FLAG_ANSWERER_RECORDED
+            self._answerer_advance[job_id] = cost | (convert(msg.sender, uint256) << PAYER)
         flags |= FLAG_CASE_OPENED
         self._head[job_id] = self._with(head, STATUS_AT_ARBITRATOR, flags, 0, deadline)
         self._case[job_id] = dispute_id
@@ -491,18 +532,36 @@ def submit_evidence(job_id: uint256, evidence_uri: String[MAX_URI]):
 @nonreentrant
 def claim_default_win(job_id: uint256):
     """
-    @notice End a dispute the provider did not answer: from the response
-            deadline on, anyone may call (the outcome is fixed, so no side
-            has to be online). The client gets the whole amount and its
-            bond back; its native advance is credited back to its payer.
-    @dev Escrow call: `settle_dispute(job_id, 0, bond, 0, 4)`.
+    @notice End a dispute the answering side did not answer: from the
+            response deadline on, anyone may call (the outcome is fixed, so
+            no side has to be online). The opener wins: it gets the whole
+            amount and its bond back, and its native advance is credited
+            back to its payer. Who calls does not matter: a client calling
+            it on the provider's contest ends it in the provider's favour.
+    @dev Escrow call: the client opened, `settle_dispute(job_id, 0, bond,
+         0, 4)`; the provider opened, `settle_dispute(job_id, amount, 0,
+         bond, 5)`.
     @param job_id The job.
     """
     head: uint256 = self._awaiting_answer(job_id)
     deadline: uint256 = (head >> H_RESPONSE) & MASK_36
     assert block.timestamp >= deadline, "resolver: response deadline not passed"
-    bond: uint256 = self._terms[job_id] >> HALF
-    self._finish(job_id, head, STATUS_DEFAULT_WIN, 0, 0, 0, bond, 0, OUTCOME_DISPUTE_CLIENT)
+    terms: uint256 = self._terms[job_id]
+    bond: uint256 = terms >> HALF
+    if (head >> H_FLAGS) & FLAG_PROVIDER_OPENED != 0:
+        self._finish(
+            job_id,
+            head,
+            STATUS_DEFAULT_WIN,
+            0,
+            0,
+            terms & MASK_128,
+            0,
+            bond,
+            OUTCOME_DISPUTE_PROVIDER,
+        )
+    else:
+        self._finish(job_id, head, STATUS_DEFAULT_WIN, 0, 0, 0, bond, 0, OUTCOME_DISPUTE_CLIENT)
 
 
 @external
@@ -563,10 +622,12 @@ def accept_settlement(job_id: uint256, provider_share: uint256):
     """
     @notice Accept the other side's standing proposal; `provider_share` must
             equal it, so a proposal replaced or withdrawn meanwhile is never
-            accepted by surprise. Ends the dispute: that split, both posted
-            bonds back, the client's native advance back to its payer.
-    @dev Escrow call: `settle_dispute(job_id, provider_share, bond,
-         bond if the provider answered else 0, 6)`.
+            accepted by surprise. Ends the dispute: that split, every posted
+            bond back, the opener's native advance back to its payer.
+    @dev Escrow call: `settle_dispute(job_id, provider_share, client bond
+         back, provider bond back, 6)`, each bond back = `bond` if that
+         side posted (the opener always; the answerer if it answered),
+         else 0.
     @param job_id The job.
     @param provider_share The provider's share the caller accepts.
     """
@@ -582,11 +643,24 @@ def accept_settlement(job_id: uint256, provider_share: uint256):
     assert flags & bit != 0, "resolver: no proposal"
     assert offered == provider_share, "resolver: proposal mismatch"
     bond: uint256 = self._terms[job_id] >> HALF
-    provider_bond: uint256 = 0
+    answerer_bond: uint256 = 0
     if flags & FLAG_ANSWERED != 0:
+        answerer_bond = bond
+    client_bond: uint256 = bond
+    provider_bond: uint256 = answerer_bond
+    if flags & FLAG_PROVIDER_OPENED != 0:
+        client_bond = answerer_bond
         provider_bond = bond
     self._finish(
-        job_id, head, STATUS_SETTLED, 0, 0, provider_share, bond, provider_bond, OUTCOME_SETTLED
+        job_id,
+        head,
+        STATUS_SETTLED,
+        0,
+        0,
+        provider_share,
+        client_bond,
+        provider_bond,
+        OUTCOME_SETTLED,
     )
 
 
@@ -655,9 +729,10 @@ def apply_default(job_id: uint256):
     @notice From the arbitration deadline on, with no ruling, anyone may end
             the dispute with the neutral default: half of the amount each
             (the provider's half rounded down), both bonds back. The
-            client's native advance is shared the same way with the
-            provider's answerer, or returned whole to the client if the
-            arbitrator never took the case.
+            opener's native advance is shared the same way between the two
+            sides' payers (the provider's side's half rounded down), or
+            returned whole to the opener's payer if the arbitrator never
+            took the case.
     @dev Escrow call: `settle_dispute(job_id, amount // 2, bond, bond, 7)`.
     @param job_id The job.
     """
@@ -715,8 +790,8 @@ def dispute_of(job_id: uint256) -> DisputeView:
     parties: uint256 = self._parties[job_id]
     proposals: uint256 = self._proposals[job_id]
     flags: uint256 = (head >> H_FLAGS) & MASK_8
-    client_advance: uint256 = self._client_advance[job_id]
-    provider_advance: uint256 = self._provider_advance[job_id]
+    opener_advance: uint256 = self._opener_advance[job_id]
+    answerer_advance: uint256 = self._answerer_advance[job_id]
     d: DisputeView = DisputeView(
         status=convert((head >> H_STATUS) & MASK_8, uint8),
         arbitrator=convert(head & MASK_ADDRESS, address),
@@ -735,10 +810,11 @@ def dispute_of(job_id: uint256) -> DisputeView:
         client_proposal=proposals & MASK_128,
         provider_proposed=flags & FLAG_PROVIDER_PROPOSED != 0,
         provider_proposal=proposals >> HALF,
-        client_advance=client_advance & MASK_96,
-        client_payer=convert(client_advance >> PAYER, address),
-        provider_fee=provider_advance & MASK_96,
-        provider_payer=convert(provider_advance >> PAYER, address),
+        opener_advance=opener_advance & MASK_96,
+        opener_payer=convert(opener_advance >> PAYER, address),
+        answerer_fee=answerer_advance & MASK_96,
+        answerer_payer=convert(answerer_advance >> PAYER, address),
+        opened_by_provider=flags & FLAG_PROVIDER_OPENED != 0,
     )
     if d.answered:
         d.arbitration_deadline = head >> H_ARBITRATION
@@ -789,7 +865,7 @@ def _open(job_id: uint256) -> uint256:
 @internal
 def _awaiting_answer(job_id: uint256) -> uint256:
     """
-    @dev The head word of a dispute the provider has not answered.
+    @dev The head word of a dispute the answering side has not answered.
     """
     head: uint256 = self._open(job_id)
     status: uint8 = convert((head >> H_STATUS) & MASK_8, uint8)
@@ -867,27 +943,32 @@ def _finish(
     outcome: uint8,
 ):
     """
-    @dev End the dispute: record the ending, credit the client's native
-         advance (the provider's answerer gets
-         `scale.provider_share(advance, native_ruling)` for a ruling or a
-         neutral default on an opened case; otherwise all returns to the
-         client's payer), then have the escrow pay out.
+    @dev End the dispute: record the ending, credit the opener's native
+         advance (for a ruling or a neutral default on an opened case, the
+         provider's side's part is `scale.provider_share(advance,
+         native_ruling)` and the client's side's the rest; the answerer's
+         payer gets its side's part and the opener's payer the rest;
+         otherwise all returns to the opener's payer), then have the escrow
+         pay out. A case opened with an advance always has its answerer
+         recorded (FLAG_ANSWERER_RECORDED), so the answerer's payer is set.
     """
     flags: uint256 = (head >> H_FLAGS) & MASK_8
     self._head[job_id] = self._with(head, status, flags, stored_ruling, head >> H_ARBITRATION)
-    if flags & FLAG_CLIENT_ADVANCED != 0:
-        advance: uint256 = self._client_advance[job_id]
+    if flags & FLAG_OPENER_ADVANCED != 0:
+        advance: uint256 = self._opener_advance[job_id]
         advanced: uint256 = advance & MASK_96
-        to_provider: uint256 = 0
+        to_answerer: uint256 = 0
         ruled: bool = status == STATUS_RULED or status == STATUS_NEUTRAL_DEFAULT
         if ruled and flags & FLAG_CASE_OPENED != 0:
-            to_provider = scale.provider_share(advanced, native_ruling)
-        if to_provider != 0:
+            to_answerer = scale.provider_share(advanced, native_ruling)
+            if flags & FLAG_PROVIDER_OPENED != 0:
+                to_answerer = advanced - to_answerer
+        if to_answerer != 0:
             self._credit(
-                job_id, convert(self._provider_advance[job_id] >> PAYER, address), to_provider
+                job_id, convert(self._answerer_advance[job_id] >> PAYER, address), to_answerer
             )
-        if advanced != to_provider:
-            self._credit(job_id, convert(advance >> PAYER, address), advanced - to_provider)
+        if advanced != to_answerer:
+            self._credit(job_id, convert(advance >> PAYER, address), advanced - to_answerer)
     log DisputeResolved(
         job_id=job_id,
         status=status,

@@ -192,7 +192,9 @@ def make_job(host: Any, parties: tuple[int, int], resolver: Any, panel: Any) -> 
     """`make_job(arbitrator=panel, amount=AMOUNT, bond=BOND, fee_bps=0, ...)`: a
     Delivered job in the mock host; the client is funded with amount + bond
     and the provider with a bond (`fund=False`: no bonds funded;
-    `fund_provider=False`: no provider bond)."""
+    `fund_provider=False`: no provider bond). `rejected=True`: the evaluator
+    rejected it, so only the provider may open a dispute (a contest), until
+    now + the response window."""
 
     def _make(
         arbitrator: Any = None,
@@ -204,6 +206,7 @@ def make_job(host: Any, parties: tuple[int, int], resolver: Any, panel: Any) -> 
         review_window: int = REVIEW_WINDOW,
         fund: bool = True,
         fund_provider: bool = True,
+        rejected: bool = False,
     ) -> int:
         client, provider = parties
         arb = arbitrator if arbitrator is not None else panel
@@ -211,7 +214,7 @@ def make_job(host: Any, parties: tuple[int, int], resolver: Any, panel: Any) -> 
         host.deposit(client, TOKEN, amount + bond if fund else amount)
         if fund and fund_provider:
             host.deposit(provider, TOKEN, bond)
-        return int(
+        job = int(
             host.create_job(
                 client,
                 provider,
@@ -225,6 +228,9 @@ def make_job(host: Any, parties: tuple[int, int], resolver: Any, panel: Any) -> 
                 fee_bps,
             )
         )
+        if rejected:
+            host.reject(job)
+        return job
 
     return _make
 
@@ -248,17 +254,26 @@ def ledger(host: Any, parties: tuple[int, int]) -> Callable[[], dict[str, int]]:
 
 @pytest.fixture(scope="module")
 def open_case(resolver: Any, client_principal: str, provider_principal: str) -> Callable[..., None]:
-    """`open_case(job_id, answer=True, client_value=0, provider_value=0)`:
-    the client disputes and, unless told otherwise, the provider answers."""
+    """`open_case(job_id, answer=True, client_value=0, provider_value=0,
+    by_provider=False)`: the client disputes and, unless told otherwise, the
+    provider answers; `by_provider=True` (a rejected job): the provider
+    contests and the client answers. Each side sends its own `*_value`."""
 
     def _open(
-        job_id: int, answer: bool = True, client_value: int = 0, provider_value: int = 0
+        job_id: int,
+        answer: bool = True,
+        client_value: int = 0,
+        provider_value: int = 0,
+        by_provider: bool = False,
     ) -> None:
-        with boa.env.prank(client_principal):
-            resolver.dispute(job_id, "ipfs://meta", value=client_value)
+        opener, answerer = (client_principal, client_value), (provider_principal, provider_value)
+        if by_provider:
+            opener, answerer = answerer, opener
+        with boa.env.prank(opener[0]):
+            resolver.dispute(job_id, "ipfs://meta", value=opener[1])
         if answer:
-            with boa.env.prank(provider_principal):
-                resolver.answer(job_id, "ipfs://answer", value=provider_value)
+            with boa.env.prank(answerer[0]):
+                resolver.answer(job_id, "ipfs://answer", value=answerer[1])
 
     return _open
 
@@ -330,7 +345,8 @@ def model(amount: int, bond: int, ruling: int) -> tuple[int, int, int, int]:
 
 
 def native_model(advance: int, ruling: int) -> int:
-    """The provider's part of the client's native advance under a ruling."""
+    """The provider's side's part of the opener's native advance under a ruling
+    (whoever opened; the client's side gets the rest)."""
     if ruling == 0:
         return advance // 2
     if ruling == 1:

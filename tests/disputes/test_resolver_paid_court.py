@@ -7,7 +7,9 @@ goes the way the amount goes (client wins: back to the client; provider wins:
 to the provider's answerer; split or neutral: `provider_share(advance,
 ruling)` to the provider, the rest to the client); a settlement or a refused
 case returns it to the client. All native coin is pulled with
-`withdraw_native`; the resolver's balance always equals what it owes.
+`withdraw_native`; the resolver's balance always equals what it owes. Here the
+client opens; the provider's contests (the provider advances, the client pays the
+court) are in test_resolver_contest.py.
 """
 
 from __future__ import annotations
@@ -58,8 +60,9 @@ def test_paid__dispute_and_answer_pay_the_court_fee(
     (answered,) = events(resolver, "DisputeAnswered")
     assert (answered.case_opened, answered.fee) == (True, FEE)
     d = resolver.dispute_of(job)
-    assert (d.client_advance, d.client_payer) == (FEE, client_principal)
-    assert (d.provider_fee, d.provider_payer) == (FEE, provider_principal)
+    assert (d.opener_advance, d.opener_payer) == (FEE, client_principal)
+    assert (d.answerer_fee, d.answerer_payer) == (FEE, provider_principal)
+    assert not d.opened_by_provider
     assert boa.env.get_balance(client_principal) == client_before - FEE
     assert boa.env.get_balance(provider_principal) == provider_before - FEE
     assert boa.env.get_balance(resolver.address) == FEE  # the client's advance

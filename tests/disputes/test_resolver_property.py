@@ -2,8 +2,10 @@
 fees and every ending: what the job and the bonds took in is exactly what the
 escrow pays out (provider net + fee + client refund + bonds back + bonds
 forfeited), and it matches the model in `conftest.model`. The mock host checks
-its whole ledger on every write too. Native coin: the resolver's balance is
-exactly what it owes, and the client's advance is shared as the amount is.
+its whole ledger on every write too. Either side opens: the client disputing a
+delivery, or the provider contesting a rejection (the client answers). Native
+coin: the resolver's balance is exactly what it owes, and the opener's advance
+is shared as the amount is (whole back to the opener without a ruling).
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ def totals(host: Any, client_id: int, provider_id: int) -> int:
     ruling=st.integers(0, 103),
     share_seed=st.integers(0, 2**128),
     cost=st.sampled_from([0, 1, 7, 10**16 + 1]),
+    by_provider=st.booleans(),
 )
 def test_property__every_ending_conserves(
     amount: int,
@@ -65,6 +68,7 @@ def test_property__every_ending_conserves(
     ruling: int,
     share_seed: int,
     cost: int,
+    by_provider: bool,
     resolver: Any,
     host: Any,
     court: Any,
@@ -77,26 +81,37 @@ def test_property__every_ending_conserves(
     provider_principal: str,
 ) -> None:
     event(ending)
+    event(f"by_provider={by_provider}")
     with boa.env.anchor():
         with boa.env.prank(deployer):
             court.set_cost(cost)
-        job = make_job(arbitrator=court, amount=amount, bond=bond, fee_bps=fee_bps)
+        job = make_job(
+            arbitrator=court, amount=amount, bond=bond, fee_bps=fee_bps, rejected=by_provider
+        )
         start = totals(host, client_id, provider_id)
         answered = ending not in ("default_win", "settle_before_answer")
-        open_case(job, answer=answered, client_value=cost, provider_value=cost)
+        open_case(
+            job, answer=answered, client_value=cost, provider_value=cost, by_provider=by_provider
+        )
 
-        to_provider = 0  # of the client's native advance
+        # the provider's side's part of the opener's native advance; without a
+        # ruling it all returns to the opener
+        to_provider = cost if by_provider else 0
+        answerer_back = bond if answered else 0
         if ending == "default_win":
             boa.env.time_travel(seconds=RESPONSE_WINDOW)
             resolver.claim_default_win(job)
-            expected = (0, bond, 0, 4)
+            expected = (amount, 0, bond, 5) if by_provider else (0, bond, 0, 4)
         elif ending.startswith("settle"):
             share = share_seed % (amount + 1)
             with boa.env.prank(provider_principal):
                 resolver.propose_settlement(job, share)
             with boa.env.prank(client_principal):
                 resolver.accept_settlement(job, share)
-            expected = (share, bond, bond if answered else 0, 6)
+            if by_provider:
+                expected = (share, answerer_back, bond, 6)
+            else:
+                expected = (share, bond, answerer_back, 6)
         elif ending == "rule":
             with boa.env.prank(deployer):
                 court.give_ruling(resolver.dispute_of(job).arbitrator_dispute_id, ruling)
@@ -128,13 +143,17 @@ def test_property__every_ruling_on_an_odd_amount(
     open_case: Any,
     deployer: str,
 ) -> None:
-    # exhaustive over the scale: 0..103, amount and bond odd, a 2.5 % fee
+    # exhaustive over the scale: 0..103, amount and bond odd, a 2.5 % fee, and
+    # the same whoever opened (the provider's contests alternate)
     amount, bond = 1_000_003, 50_001
     with boa.env.prank(deployer):
         court.set_cost(0)
     for ruling in range(104):
-        job = make_job(arbitrator=court, amount=amount, bond=bond, fee_bps=250)
-        open_case(job)
+        by_provider = ruling % 2 == 1
+        job = make_job(
+            arbitrator=court, amount=amount, bond=bond, fee_bps=250, rejected=by_provider
+        )
+        open_case(job, by_provider=by_provider)
         with boa.env.prank(deployer):
             court.give_ruling(resolver.dispute_of(job).arbitrator_dispute_id, ruling)
         s = host.settlement_of(job)

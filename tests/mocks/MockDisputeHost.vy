@@ -15,8 +15,13 @@
         Callers are checked as the escrow does (principal, or unfrozen
         operator, read from the AgentRegistry) with the escrow's revert
         strings. Jobs are created Delivered (`create_job`); `complete` ends
-        one without a dispute. A settlement hook can call any contract
-        while `settle_dispute` runs, to probe the resolver's lock.
+        one without a dispute; `reject` stands in for the evaluator's
+        rejection (Rejected, the provider may contest until now + the
+        response window). Either side opens, as the escrow decides: the
+        client a Delivered job (client bond first, the provider answers),
+        the provider a Rejected one (provider bond first, the client
+        answers; `opened_by_provider`). A settlement hook can call any
+        contract while `settle_dispute` runs, to probe the resolver's lock.
 @custom:security Test code only.
 """
 
@@ -29,6 +34,7 @@ implements: IDisputeHost
 STATUS_DELIVERED: constant(uint8) = 3
 STATUS_COMPLETED: constant(uint8) = 4
 STATUS_DISPUTED: constant(uint8) = 6
+STATUS_REJECTED: constant(uint8) = 7
 STATUS_RESOLVED: constant(uint8) = 8
 BPS: constant(uint256) = 10_000
 
@@ -48,6 +54,8 @@ struct MockJob:
     status: uint8
     client_posted: uint256
     provider_posted: uint256
+    contest_deadline: uint256
+    opened_by_provider: bool
 
 
 # @dev The arguments of a `settle_dispute` call and what they paid.
@@ -152,6 +160,8 @@ def create_job(
         status=STATUS_DELIVERED,
         client_posted=0,
         provider_posted=0,
+        contest_deadline=0,
+        opened_by_provider=False,
     )
     self._conserve(token)
     return job_id
@@ -174,20 +184,41 @@ def complete(job_id: uint256):
 
 
 @external
+def reject(job_id: uint256):
+    """
+    @notice The evaluator's rejection of a Delivered job: Rejected, and the
+            provider may contest (open a dispute) until now + the job's
+            response window.
+    """
+    job: MockJob = self.jobs[job_id]
+    assert job.status == STATUS_DELIVERED, "escrow: not delivered"
+    self.jobs[job_id].status = STATUS_REJECTED
+    self.jobs[job_id].contest_deadline = block.timestamp + job.response_window
+
+
+@external
 def open_dispute(job_id: uint256, caller: address) -> IDisputeHost.DisputedJob:
     assert msg.sender == self.resolver, "escrow: not resolver"
     job: MockJob = self.jobs[job_id]
-    assert job.status == STATUS_DELIVERED, "escrow: not delivered"
-    assert block.timestamp < job.review_deadline, "escrow: review deadline passed"
-    client: IAgentRegistry.AgentStatus = self._authorize(job.client_id, caller, True)
-    self._take_bond(job.client_id, job.token, job.bond)
+    by_provider: bool = job.status == STATUS_REJECTED
+    if by_provider:
+        assert block.timestamp < job.contest_deadline, "escrow: response deadline passed"
+        self._authorize(job.provider_id, caller, False)
+        self._take_bond(job.provider_id, job.token, job.bond)
+        self.jobs[job_id].provider_posted = job.bond
+    else:
+        assert job.status == STATUS_DELIVERED, "escrow: not delivered"
+        assert block.timestamp < job.review_deadline, "escrow: review deadline passed"
+        self._authorize(job.client_id, caller, True)
+        self._take_bond(job.client_id, job.token, job.bond)
+        self.jobs[job_id].client_posted = job.bond
     self.jobs[job_id].status = STATUS_DISPUTED
-    self.jobs[job_id].client_posted = job.bond
+    self.jobs[job_id].opened_by_provider = by_provider
     self._conserve(job.token)
     return IDisputeHost.DisputedJob(
         client_id=job.client_id,
         provider_id=job.provider_id,
-        client_principal=client.principal,
+        client_principal=(staticcall REGISTRY.agent_status(job.client_id)).principal,
         provider_principal=(staticcall REGISTRY.agent_status(job.provider_id)).principal,
         token=job.token,
         amount=job.amount,
@@ -195,18 +226,29 @@ def open_dispute(job_id: uint256, caller: address) -> IDisputeHost.DisputedJob:
         response_window=job.response_window,
         arbitration_window=job.arbitration_window,
         arbitrator=job.arbitrator,
+        opened_by_provider=by_provider,
     )
 
 
 @external
 def take_answer_bond(job_id: uint256, caller: address):
+    """
+    @notice The answering side's bond: the provider's when the client
+            opened, the client's when the provider contested a rejection.
+    """
     assert msg.sender == self.resolver, "escrow: not resolver"
     job: MockJob = self.jobs[job_id]
     assert job.status == STATUS_DISPUTED, "escrow: not disputed"
-    assert job.provider_posted == 0, "escrow: bond already posted"
-    self._authorize(job.provider_id, caller, False)
-    self._take_bond(job.provider_id, job.token, job.bond)
-    self.jobs[job_id].provider_posted = job.bond
+    if job.opened_by_provider:
+        assert job.client_posted == 0, "escrow: bond already posted"
+        self._authorize(job.client_id, caller, True)
+        self._take_bond(job.client_id, job.token, job.bond)
+        self.jobs[job_id].client_posted = job.bond
+    else:
+        assert job.provider_posted == 0, "escrow: bond already posted"
+        self._authorize(job.provider_id, caller, False)
+        self._take_bond(job.provider_id, job.token, job.bond)
+        self.jobs[job_id].provider_posted = job.bond
     self._conserve(job.token)
 
 
