@@ -207,8 +207,9 @@ def store_reputations(
     conn.executemany(
         """INSERT OR REPLACE INTO reputation (agent_id, completed, failed, refunded,
                disputes_won, disputes_lost, settled, jobs, volume, rating_count,
-               rating_weight, rating_weighted_score, average_score, block)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               rating_weight, rating_weighted_score, average_score, validated,
+               rejected, block)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [
             (
                 int64(r.agent_id),
@@ -224,6 +225,8 @@ def store_reputations(
                 u256(r.rating_weight),
                 u256(r.rating_weighted_score),
                 int64(r.average_score),
+                int64(r.validated),
+                int64(r.rejected),
                 block,
             )
             for r in reputations

@@ -82,6 +82,8 @@ REPUTATION_FIELDS: tuple[str, ...] = (
     "rating_weight",
     "rating_weighted_score",
     "average_score",
+    "validated",
+    "rejected",
 )
 
 
@@ -136,6 +138,8 @@ class AgentReputation:
 
     `average_score` is the value-weighted mean rating in hundredths (8750 is
     87.50); `volume` is the weighted value of every job the agent ended.
+    `validated` and `rejected` count, among its `completed` and `failed` jobs
+    as provider, those its evaluator approved or rejected (not in `jobs`).
     """
 
     agent_id: int
@@ -151,6 +155,8 @@ class AgentReputation:
     rating_weight: int = 0
     rating_weighted_score: int = 0
     average_score: int = 0
+    validated: int = 0
+    rejected: int = 0
 
 
 def job_parties(job_id: int) -> tuple[int, int]:

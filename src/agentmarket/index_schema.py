@@ -18,8 +18,12 @@ any instant leaves either the whole batch or none of it.
 
 Reorganisations (`index_reorg`): the hashes of the last synced blocks and an
 undo journal of the rows written for them are committed with each batch, and
-a rollback is one transaction too. Schema 1 databases (before the reorg
-tables) are upgraded in place: the two tables start empty.
+a rollback is one transaction too.
+
+Schema 3 added the `validated` and `rejected` columns of `reputation` (the
+registry's evaluator verdicts). Older databases are refused: they were synced
+from a ReputationRegistry without those counters, whose `reputation_of` this
+client cannot decode, so they are deleted and synced again.
 """
 
 from __future__ import annotations
@@ -29,8 +33,10 @@ from pathlib import Path
 
 from agentmarket.errors import AgentMarketError
 
-SCHEMA_VERSION = 2
-UPGRADABLE_VERSIONS = (1,)  # versions this client upgrades in place
+SCHEMA_VERSION = 3
+# Versions this client upgrades in place. None since 3: a schema 1 or 2
+# database follows a registry whose `reputation_of` lacks the verdict counters.
+UPGRADABLE_VERSIONS: tuple[int, ...] = ()
 MAX_U256 = 2**256 - 1
 MAX_INT64 = 2**63 - 1
 
@@ -82,6 +88,9 @@ CREATE INDEX IF NOT EXISTS listings_by_provider ON listings (provider_id, active
 
 -- Each agent's aggregate as `ReputationRegistry.reputation_of` returned it at
 -- `block` (the end of the batch in which a settlement or rating touched it).
+-- `validated` and `rejected` are sub-counts of `completed` and `failed` (the
+-- jobs as provider its evaluator approved or rejected), not part of `jobs`.
+-- `block` stays the last column.
 CREATE TABLE IF NOT EXISTS reputation (
     agent_id              INTEGER PRIMARY KEY,
     completed             INTEGER NOT NULL,
@@ -96,6 +105,8 @@ CREATE TABLE IF NOT EXISTS reputation (
     rating_weight         BLOB NOT NULL,
     rating_weighted_score BLOB NOT NULL,
     average_score         INTEGER NOT NULL,
+    validated             INTEGER NOT NULL,
+    rejected              INTEGER NOT NULL,
     block                 INTEGER NOT NULL
 );
 
@@ -218,7 +229,7 @@ def _create_schema(conn: sqlite3.Connection) -> None:
             (str(SCHEMA_VERSION),),
         )
     elif int(row[0]) in UPGRADABLE_VERSIONS:
-        # the script above created the new (empty) tables; nothing else changed
+        # an upgradable version differs only by tables the script above created
         conn.execute(
             "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
         )

@@ -11,7 +11,9 @@ from rich.table import Table
 REPUTATION_COLUMNS: tuple[tuple[str, str], ...] = (
     ("jobs", "jobs"),
     ("done", "completed"),
+    ("vald", "validated"),  # of which an evaluator approved
     ("fail", "failed"),
+    ("rejd", "rejected"),  # of which an evaluator rejected
     ("refd", "refunded"),
     ("won", "disputes_won"),
     ("lost", "disputes_lost"),

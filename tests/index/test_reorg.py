@@ -20,11 +20,10 @@ import agentmarket.index
 from agentmarket.index import Indexer, find_providers
 from agentmarket.index_events import BlockRef, ChainEvent
 from agentmarket.index_reorg import ReorgTooDeepError
-from agentmarket.index_schema import open_database
+from agentmarket.index_schema import IndexMismatchError, open_database
 
 from .kill import kill_sync_worker_when
 from .synthetic import (
-    ADDRESSES,
     REORG_SEED,
     TABLES,
     TOKEN,
@@ -268,22 +267,22 @@ def test_rollback__is_atomic_when_interrupted(
     assert chain_rows(indexer.conn) == chain_rows(clean.conn)
 
 
-def test_schema_1_database__is_upgraded_in_place(tmp_path: Path) -> None:
+@pytest.mark.parametrize("old", ["1", "2"])
+def test_older_schema_database__refused_untouched(tmp_path: Path, old: str) -> None:
+    """Schema 3 added the reputation verdict counters: an older database was synced
+    from a registry this client cannot read, so it is refused, not upgraded."""
     path = tmp_path / "old.db"
     conn = open_database(f"sqlite:///{path}")
-    conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    conn.execute("DROP TABLE block_hashes")
-    conn.execute("DROP TABLE undo_log")
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (old,))
     conn.close()
-    source = SyntheticSource(EVENTS)
-    indexer = Indexer(None, ADDRESSES, f"sqlite:///{path}", source=source, progress=False)
+    with pytest.raises(IndexMismatchError, match=f"schema {old}, this client writes 3"):
+        open_database(f"sqlite:///{path}")
+    check = sqlite3.connect(path)
     try:
-        version = indexer.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'")
-        assert version.fetchone() == ("2",)
-        indexer.sync()
-        assert indexer.conn.execute("SELECT COUNT(*) FROM block_hashes").fetchone()[0] > 0
+        version = check.execute("SELECT value FROM meta WHERE key = 'schema_version'")
+        assert version.fetchone() == (old,)
     finally:
-        indexer.close()
+        check.close()
 
 
 def test_dump_tables__still_name_every_derived_table() -> None:

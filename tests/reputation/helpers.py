@@ -33,6 +33,7 @@ HASH = b"\x5a" * 32
 # Storage slots of the registry's mappings (`vyper -f layout`), for the few
 # tests that plant words near their saturation points.
 FACTS_SLOT, PAIR_FACTS_SLOT, RATINGS_SLOT, PAIR_RATINGS_SLOT = 0, 1, 2, 3
+VERDICTS_SLOT, PAIR_VERDICTS_SLOT = 4, 5
 
 
 def mapping_slot(base: int, *keys: int) -> int:
@@ -98,7 +99,7 @@ def run_tx(fn: Any, *args: Any, sender: str | None = None) -> Tx:
 # Outcome code => (provider's counter, client's counter); see
 # IReputationRegistry.Reputation.
 COMPLETED, REFUNDED_LATE, DECLINED, DISPUTE_CLIENT = 1, 2, 3, 4
-DISPUTE_PROVIDER, SETTLED, SPLIT, REJECTED = 5, 6, 7, 8
+DISPUTE_PROVIDER, SETTLED, SPLIT, REJECTED, VALIDATED = 5, 6, 7, 8, 9
 SIDES: dict[int, tuple[str, str]] = {
     COMPLETED: ("completed", "completed"),
     REFUNDED_LATE: ("failed", "refunded"),
@@ -108,7 +109,11 @@ SIDES: dict[int, tuple[str, str]] = {
     SETTLED: ("settled", "settled"),
     SPLIT: ("settled", "settled"),
     REJECTED: ("failed", "refunded"),
+    VALIDATED: ("completed", "completed"),
 }
+# Outcome code => the provider's verdict sub-count it also moves (the client
+# has none); not a counter of its own, so not in `jobs`.
+VERDICTS: dict[int, str] = {REJECTED: "rejected", VALIDATED: "validated"}
 COUNTERS = ("completed", "failed", "refunded", "disputes_won", "disputes_lost", "settled")
 FIELDS = (
     *COUNTERS,
@@ -118,6 +123,8 @@ FIELDS = (
     "rating_weight",
     "rating_weighted_score",
     "average_score",
+    "validated",
+    "rejected",
 )
 
 
@@ -230,6 +237,8 @@ class Model:
             if f.provider_id == agent and (keep is None or f.client_id in keep):
                 out[SIDES[f.outcome][0]] += 1
                 out["volume"] += f.weighted_value
+                if f.outcome in VERDICTS:
+                    out[VERDICTS[f.outcome]] += 1
             elif f.client_id == agent and (keep is None or f.provider_id in keep):
                 out[SIDES[f.outcome][1]] += 1
                 out["volume"] += f.weighted_value

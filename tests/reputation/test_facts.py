@@ -23,6 +23,8 @@ from .helpers import (
     SETTLED,
     SPLIT,
     THIRD_ID,
+    VALIDATED,
+    VERDICTS,
     WAD,
     as_dict,
     empty_reputation,
@@ -39,6 +41,7 @@ ENDINGS = [
     (SETTLED, "settled", "settled", 600_000, 6 * WAD // 10),
     (SPLIT, "settled", "settled", 500_000, WAD // 2),
     (REJECTED, "failed", "refunded", 0, 0),
+    (VALIDATED, "completed", "completed", 1_000_000, 3 * WAD),
 ]
 
 
@@ -55,6 +58,8 @@ def test_record_job__each_ending__writes_one_fact_per_side_with_volume(
     settle_job(outcome, paid=paid, weighted=weighted)
 
     expected_provider = empty_reputation(**{provider_fact: 1, "jobs": 1, "volume": weighted})
+    if outcome in VERDICTS:  # the evaluator's verdict: the provider's sub-count
+        expected_provider[VERDICTS[outcome]] = 1
     expected_client = empty_reputation(**{client_fact: 1, "jobs": 1, "volume": weighted})
     assert as_dict(reputation.reputation_of(PROVIDER_ID)) == expected_provider
     assert as_dict(reputation.reputation_of(CLIENT_ID)) == expected_client
@@ -73,10 +78,18 @@ def test_record_job__every_ending_twice__adds_up(
 
     volume = 2 * sum(e[4] for e in ENDINGS)
     assert as_dict(reputation.reputation_of(PROVIDER_ID)) == empty_reputation(
-        completed=2, failed=6, disputes_won=2, disputes_lost=2, settled=4, jobs=16, volume=volume
+        completed=4,
+        failed=6,
+        disputes_won=2,
+        disputes_lost=2,
+        settled=4,
+        jobs=18,
+        volume=volume,
+        validated=2,
+        rejected=2,
     )
     assert as_dict(reputation.reputation_of(CLIENT_ID)) == empty_reputation(
-        completed=2, refunded=6, disputes_won=2, disputes_lost=2, settled=4, jobs=16, volume=volume
+        completed=4, refunded=6, disputes_won=2, disputes_lost=2, settled=4, jobs=18, volume=volume
     )
 
 
@@ -116,7 +129,7 @@ def test_record_job__not_escrow__reverts(reputation: Any, attacker: str) -> None
         reputation.record_job(1, CLIENT_ID, PROVIDER_ID, COMPLETED, 10**6, WAD)
 
 
-@pytest.mark.parametrize("outcome", [0, 9, 255])
+@pytest.mark.parametrize("outcome", [0, 10, 255])
 def test_record_job__unknown_outcome__reverts(escrow: Any, outcome: int) -> None:
     with boa.reverts("reputation: unknown outcome"):
         escrow.record_direct(1, CLIENT_ID, PROVIDER_ID, outcome, 10**6, WAD)

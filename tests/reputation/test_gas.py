@@ -23,9 +23,11 @@ from .helpers import (
     COMPLETED,
     HASH,
     PROVIDER_ID,
+    REJECTED,
     ROOT,
     THIRD_ID,
     URI,
+    VALIDATED,
     WAD,
     own_chain,
     run_tx,
@@ -38,6 +40,13 @@ pytestmark = pytest.mark.ignore_isolation
 RECORD_JOB_FRAME_STEADY = 17_000  # the registry's own execution (3 words: 15,000)
 RECORD_JOB_CALL_STEADY = 20_000  # what the escrow's CALL costs it, all in
 RECORD_JOB_CALL_FIRST = 165_000  # two new agents, new pair, paid: 7 fresh words
+# An evaluator's verdict (outcomes 8, 9) also rewrites the provider's two
+# VERDICT words (2 x 5,000 in steady state; 9 fresh words the first time), so
+# its CALL passes the ~20k the escrow's `complete` budget leaves for it.
+# Outcomes 1 to 7 must stay under the ceilings above: they never touch them.
+RECORD_JOB_VERDICT_FRAME_STEADY = 28_000
+RECORD_JOB_VERDICT_CALL_STEADY = 31_000
+RECORD_JOB_VERDICT_CALL_FIRST = 210_000
 RATE_OWN_SHARE = 47_000  # whole tx minus the gate's frame (incl. 21k and calldata)
 GATE_ALLOWANCE = 12_000
 RATE_BUDGET = 60_000
@@ -105,13 +114,34 @@ def test_gas__record_job_completed__steady_state_fits(chain: Chain) -> None:
     assert call <= RECORD_JOB_CALL_STEADY
 
 
-@pytest.mark.parametrize("outcome", range(1, 9))
+@pytest.mark.parametrize("outcome", range(1, 8))
 def test_gas__record_job_any_outcome__steady_state_fits(chain: Chain, outcome: int) -> None:
     _settle(chain)
     _, call, frame = _settle(chain, outcome)
 
     assert frame <= RECORD_JOB_FRAME_STEADY
     assert call <= RECORD_JOB_CALL_STEADY
+
+
+def test_gas__record_job_validated__fits(chain: Chain) -> None:
+    _, first_call, _ = _settle(chain, VALIDATED)
+    _settle(chain, VALIDATED)
+    _, call, frame = _settle(chain, VALIDATED)
+
+    print(f"record_job VALIDATED: first {first_call}, steady call {call}, frame {frame}")
+    assert first_call <= RECORD_JOB_VERDICT_CALL_FIRST
+    assert frame <= RECORD_JOB_VERDICT_FRAME_STEADY
+    assert call <= RECORD_JOB_VERDICT_CALL_STEADY
+
+
+@pytest.mark.parametrize("outcome", [REJECTED, VALIDATED])
+def test_gas__record_job_verdict__steady_state_fits(chain: Chain, outcome: int) -> None:
+    # a verdict before: the provider's VERDICT words are nonzero
+    _settle(chain, VALIDATED)
+    _, call, frame = _settle(chain, outcome)
+
+    assert frame <= RECORD_JOB_VERDICT_FRAME_STEADY
+    assert call <= RECORD_JOB_VERDICT_CALL_STEADY
 
 
 def test_gas__rate__first_rating_of_a_new_pair_fits(chain: Chain, client: str, third: str) -> None:

@@ -83,7 +83,7 @@ class ReputationHistory(RuleBasedStateMachine):
     @rule(
         client_id=agents,
         provider_id=agents,
-        outcome=st.integers(1, 8),
+        outcome=st.integers(1, 9),
         paid=st.integers(0, 10**9),
         token_weight=st.sampled_from(TOKEN_WEIGHTS),
         same_principal=st.sampled_from((False, False, False, True)),
