@@ -17,11 +17,24 @@
         offer starts Accepted. A deadline has passed when
         `block.timestamp >= deadline`.
 
+        Evaluators: a job may name one at creation (the listing's, or the
+        signed offer's), never a party's principal or operator, with a fee
+        of at most MAX_EVALUATOR_FEE_BPS of the price. Before the review
+        deadline it may `approve` a Delivered job (-> Completed, paid as by
+        `complete`) or `reject` it (-> Rejected); either way it earns its fee
+        (owed in `fees_owed`), taken from the price, and the verdict is
+        recorded in the validation registry. A Rejected job is contested by
+        its provider through the resolver before the response deadline
+        (-> Disputed), or reclaimed by its client after it (-> Refunded);
+        the client may also still pay it (`complete`). An evaluator that
+        stays silent changes nothing: the job is finalized as any other.
+
         Disputes (IDisputeHost): the DisputeResolver fixed at deployment runs
-        the procedure and calls `open_dispute` (Delivered -> Disputed, the
-        client's bond taken), `take_answer_bond` (the provider's bond) and
-        `settle_dispute` (Disputed -> Resolved, everything paid out at once).
-        The escrow keeps every unit of money.
+        the procedure and calls `open_dispute` (Delivered -> Disputed with
+        the client's bond, or Rejected -> Disputed with the provider's),
+        `take_answer_bond` (the other side's bond) and `settle_dispute`
+        (Disputed -> Resolved, everything paid out at once). The escrow
+        keeps every unit of money.
 
         Tabs (ITabsHost): the Tabs contract fixed at deployment (`TABS`,
         empty when tabs are disabled) keeps its tabs' deposits in this
@@ -39,29 +52,40 @@
         | (client_id << 64) | provider_id`, the ordinal telling apart the
         jobs of one pair created in one block.
         Word A (`_job_a`, uint256, bit 0 = least significant):
-          0-127   amount: the locked price; the final price from delivery on;
-                  once Completed or Resolved, what the provider received
-                  (net of the fee), which weighs its ratings
+          0-127   amount: the locked price; the final price from delivery on,
+                  less the evaluator's fee from its verdict on; once
+                  Completed or Resolved, what the provider received (net of
+                  the fee), which weighs its ratings
           128-135 status
           136-175 current deadline: the accept deadline while Requested,
                   the delivery deadline while Accepted; from delivery on the
                   delivery time, to which the job's config review window is
                   added to get the review deadline (this saves deliver a
-                  config read; the `job` view returns the review deadline)
+                  config read; the `job` view returns the review deadline);
+                  from an evaluator's rejection on, the response deadline
           176-207 delivery time in seconds
           208-231 config id (the immutable config version the job uses)
           232-247 token index (allowlist)
           248-255 flags: bit 0 no reputation, bit 1 client rated,
-                  bit 2 provider rated
+                  bit 2 provider rated, bit 3 rejected by its evaluator
         Word B (`_job_b`, bytes32): the terms hash at creation, overwritten by
         the result hash at delivery (both hashes are also in the events).
         Word C (`_job_c`, written only by a dispute): client bond (bits
-        0-127) | provider bond (bits 128-255).
-@custom:security Governance (two-step ownership) appends config versions (fee
-        under the hard cap MAX_FEE_BPS, bond share under MAX_BOND_BPS, windows
-        within bounds, fee recipient, arbitrator), manages the token allowlist
-        and sets the guardian; it cannot touch a ledger balance or a job. The
-        guardian pauses entries only (hire, hire_with_offer, deposit, and a
+        0-127) | provider bond (bits 128-255); the opener's half is written
+        first (a bond is never 0), so an empty half has not answered.
+        Word E (`_job_e`, written only for a job that names an evaluator):
+        evaluator (bits 0-159) | its fee in basis points (bits 160-175).
+@custom:security This contract has no owner. Governance is the
+        EscrowGovernor fixed at deployment (`GOVERNOR`), which holds the
+        two-step ownership, the guardian and the checks of every setting
+        (fee under the hard cap MAX_FEE_BPS, bond share under MAX_BOND_BPS,
+        windows within bounds, fee recipient, arbitrator, token weights).
+        Its three hooks here (`set_config`, `set_token`, `set_paused`) write
+        config words, allowlist words and the pause bit, nothing else: no
+        governance path reaches a ledger balance or a job (I7). The escrow
+        is deployed paused, with no config; the governor's constructor
+        writes config version 1 and lifts the pause. The pause covers
+        entries only (hire, hire_with_offer, deposit, and a
         tab's opening or top-up through `tab_lock`); every exit (accept,
         decline, cancel, deliver, complete, finalize, reclaim, withdraw,
         claim_fees, a tab's redemption or closing through `tab_settle`) and
@@ -81,30 +105,23 @@ from .interfaces import IRatingGate
 from .interfaces import IDisputeHost
 from .interfaces import IJobEscrow
 from .interfaces import ITabsHost
+from .interfaces import IEscrowAdmin
+from .interfaces import IValidationHook
 
 implements: IRatingGate
 implements: IDisputeHost
 implements: ITabsHost
+implements: IEscrowAdmin
 
-from snekmate.auth import ownable
-from snekmate.auth import ownable_2step
 from snekmate.utils import ecdsa
 from snekmate.utils import eip712_domain_separator
 
-initializes: ownable
-initializes: ownable_2step[ownable := ownable]
 initializes: eip712_domain_separator
 
-exports: (
-    ownable_2step.owner,
-    ownable_2step.pending_owner,
-    ownable_2step.transfer_ownership,
-    ownable_2step.accept_ownership,
-    eip712_domain_separator.eip712Domain,
-)
+exports: eip712_domain_separator.eip712Domain
 
 
-# @dev Status codes (stable; 7 is reserved for evaluator rejections).
+# @dev Status codes (stable).
 STATUS_NONE: constant(uint8) = 0
 STATUS_REQUESTED: constant(uint8) = 1
 STATUS_ACCEPTED: constant(uint8) = 2
@@ -124,6 +141,7 @@ ROLE_OPERATOR: constant(uint8) = 2
 FLAG_NO_REPUTATION: constant(uint256) = 1
 FLAG_CLIENT_RATED: constant(uint256) = 2
 FLAG_PROVIDER_RATED: constant(uint256) = 4
+FLAG_REJECTED: constant(uint256) = 8
 
 # @dev Reputation outcomes (see IReputationHook); a dispute ends with one of
 # DISPUTE_CLIENT (4) to REJECTED (8).
@@ -132,26 +150,27 @@ OUTCOME_REFUNDED_LATE: constant(uint8) = 2
 OUTCOME_DECLINED: constant(uint8) = 3
 OUTCOME_DISPUTE_FIRST: constant(uint8) = 4
 OUTCOME_DISPUTE_LAST: constant(uint8) = 8
+OUTCOME_REJECTED: constant(uint8) = 8
+OUTCOME_VALIDATED: constant(uint8) = 9
 
 # @dev JobRefunded reasons.
 REFUND_DECLINED: constant(uint8) = 1
 REFUND_CANCELLED: constant(uint8) = 2
 REFUND_RECLAIMED: constant(uint8) = 3
+REFUND_REJECTED: constant(uint8) = 4
 
-# @dev Hard cap on the fee (10 %) and on the bond's share of the amount (50 %).
-MAX_FEE_BPS: constant(uint256) = 1_000
-MAX_BOND_BPS: constant(uint256) = 5_000
 BPS: constant(uint256) = 10_000
 
-# @dev Bounds governance must respect for every window of a config.
-MIN_WINDOW: constant(uint256) = 3_600
-MAX_WINDOW: constant(uint256) = 90 * 86_400
+# @dev Hard cap on an evaluator's fee (10 % of the price).
+MAX_EVALUATOR_FEE_BPS: constant(uint256) = 1_000
+
+# @dev Evaluator word: address (bits 0-159) | fee bps (bits 160-175).
+E_FEE_SHIFT: constant(uint256) = 160
 
 # @dev Longest delivery time a job may carry (one year).
 MAX_DELIVERY_TIME: constant(uint256) = 365 * 86_400
 
-# @dev Largest token weight (96 bits; 18-decimal fixed point).
-MAX_WEIGHT: constant(uint256) = 2**96 - 1
+# @dev Token weights are 18-decimal fixed point (below 2**96).
 WEIGHT_UNIT: constant(uint256) = 10**18
 
 # @dev Word A bit layout.
@@ -202,7 +221,7 @@ MASK_160: constant(uint256) = 2**160 - 1
 
 # @dev EIP-712 type hash of `Offer`.
 OFFER_TYPEHASH: constant(bytes32) = keccak256(
-    "Offer(uint256 provider_id,uint256 client_id,address token,uint256 price,uint256 delivery_time,bytes32 terms_hash,uint256 nonce,uint256 expiry)"
+    "Offer(uint256 provider_id,uint256 client_id,address token,uint256 price,uint256 delivery_time,bytes32 terms_hash,address evaluator,uint256 evaluator_fee_bps,uint256 nonce,uint256 expiry)"
 )
 
 
@@ -216,6 +235,9 @@ LISTINGS: public(immutable(IServiceListings))
 # deployer predicts this contract's address to build it first).
 REPUTATION: public(immutable(IReputationHook))
 
+# @dev The EscrowGovernor: the only caller of the governance hooks.
+GOVERNOR: public(immutable(address))
+
 # @dev The dispute resolver: the only caller of the IDisputeHost functions.
 RESOLVER: public(immutable(address))
 
@@ -223,9 +245,10 @@ RESOLVER: public(immutable(address))
 # tabs disabled).
 TABS: public(immutable(address))
 
+# @dev The validation registry, where every evaluator verdict is recorded
+# (empty: verdicts are not recorded there, only in this contract's events).
+VALIDATION: public(immutable(IValidationHook))
 
-# @dev Guardian: may pause and unpause the entry points.
-guardian: public(address)
 
 # @dev Current config id | current accept window | paused (layout above).
 _head: uint256
@@ -272,6 +295,10 @@ _job_b: HashMap[uint256, bytes32]
 # @dev Job word C: bonds posted in its dispute (client | provider << 128).
 _job_c: HashMap[uint256, uint256]
 
+# @dev Job word E, written only for a job that names an evaluator: its
+# address | fee bps << 160.
+_job_e: HashMap[uint256, uint256]
+
 
 @deploy
 def __init__(
@@ -279,68 +306,75 @@ def __init__(
     listings: IServiceListings,
     reputation: IReputationHook,
     resolver: address,
-    guardian: address,
-    config: IJobEscrow.Config,
+    governor: address,
     tabs: address,
+    validation: IValidationHook,
 ):
     """
-    @notice Deploy the escrow with its first config version.
+    @notice Deploy the escrow, paused and without a config: the governor's
+            constructor writes config version 1 and lifts the pause.
     @param registry The AgentRegistry.
     @param listings The ServiceListings.
     @param reputation The ReputationRegistry (deployed first, at an address
            built for this escrow's predicted address).
     @param resolver The DisputeResolver.
-    @param guardian The initial guardian (may be empty).
-    @param config Config version 1 (see `add_config`).
+    @param governor The EscrowGovernor (deployed right after this escrow,
+           at its predicted address).
     @param tabs The Tabs contract (deployed after this escrow, at its
            predicted address), or empty to disable tabs.
+    @param validation The ValidationRegistry (deployed first, for this
+           escrow's predicted address), or empty to record no verdicts there.
     """
-    assert reputation.address != empty(address) and resolver != empty(address), "escrow: empty link"
-    ownable.__init__()
-    ownable_2step.__init__()
+    assert reputation.address != empty(address) and resolver != empty(address) and governor != empty(address), "escrow: empty link"
     eip712_domain_separator.__init__("AgentMarket JobEscrow", "1")
     REGISTRY = registry
     LISTINGS = listings
     REPUTATION = reputation
     RESOLVER = resolver
+    GOVERNOR = governor
     TABS = tabs
-    self.guardian = guardian
-    log IJobEscrow.GuardianSet(guardian=guardian)
-    self._add_config(config)
+    VALIDATION = validation
+    self._head = H_PAUSED
 
 
 # ---------------------------------------------------------------- governance
 
 
 @external
-def add_config(config: IJobEscrow.Config) -> uint256:
+def set_config(config: IJobEscrow.Config) -> uint256:
     """
-    @notice Append a config version; jobs created from now on use it, open
-            jobs keep theirs.
-    @param config Fee (at most MAX_FEE_BPS) and its recipient (required);
-           accept, review, response and arbitration windows (each within
-           [MIN_WINDOW, MAX_WINDOW]); dispute bond = max(bond_floor,
-           amount * bond_bps / 10_000) with bond_bps at most MAX_BOND_BPS and
-           1 <= bond_floor < 2**127; the arbitrator of new jobs' disputes.
+    @notice Append a config version, checked by the governor; jobs created
+            from now on use it, open jobs keep theirs. Governor only.
+    @param config The config (see IJobEscrow.Config).
     @return The new config id.
     """
-    ownable._check_owner()
-    return self._add_config(config)
+    self._only(GOVERNOR)
+    head: uint256 = self._head
+    config_id: uint256 = ((head >> H_CONFIG_SHIFT) & MASK_24) + 1
+    assert config_id <= MASK_24, "escrow: too many configs"
+    self._configs[config_id] = self._pack_config(
+        config.fee_bps, config.accept_window, config.review_window, config.fee_recipient
+    )
+    self._dispute_terms[config_id] = self._pack_config(
+        config.bond_bps, config.response_window, config.arbitration_window, config.arbitrator
+    )
+    self._bond_floor[config_id] = config.bond_floor
+    self._head = (head & H_PAUSED) | (config_id << H_CONFIG_SHIFT) | (config.accept_window << H_ACCEPT_SHIFT)
+    return config_id
 
 
 @external
-def set_token(token: address, allowed: bool, weight: uint256):
+def set_token(token: address, allowed: bool, weight: uint256) -> uint256:
     """
-    @notice List, re-weight or delist a payment token. Delisting stops new
-            deposits and jobs in it; withdrawals and open jobs are untouched.
+    @notice List, re-weight or delist a payment token (checked by the
+            governor). Delisting stops new deposits and jobs in it;
+            withdrawals and open jobs are untouched. Governor only.
     @param token The token contract.
     @param allowed Whether new deposits and jobs may use it.
-    @param weight Reputation weight, 18-decimal fixed point, below 2**96:
-           weighted value = amount * weight // 10**18.
+    @param weight Reputation weight, 18-decimal fixed point, below 2**96.
+    @return The token's index (given at its first listing, from 1).
     """
-    ownable._check_owner()
-    assert token.is_contract, "escrow: not a contract"
-    assert weight <= MAX_WEIGHT, "escrow: weight too large"
+    self._only(GOVERNOR)
     index: uint256 = self._token_key[token] & MASK_16
     if index == 0:
         index = self.token_count + 1
@@ -351,37 +385,22 @@ def set_token(token: address, allowed: bool, weight: uint256):
         key |= K_ALLOWED
     self._token_key[token] = key
     self._token_slot[index] = convert(convert(token, uint160), uint256) | (weight << 160)
-    log IJobEscrow.TokenSet(token=token, index=index, allowed=allowed, weight=weight)
+    return index
 
 
 @external
-def set_guardian(guardian: address):
+def set_paused(paused: bool):
     """
-    @notice Set the guardian (governance only).
-    @param guardian The new guardian; empty disables the role.
+    @notice Set or lift the pause of the entries (hire, hire_with_offer,
+            deposit, a tab's opening or top-up). Governor only (its guardian
+            or owner).
+    @param paused The new state.
     """
-    ownable._check_owner()
-    self.guardian = guardian
-    log IJobEscrow.GuardianSet(guardian=guardian)
-
-
-@external
-def pause():
-    """
-    @notice Stop the entries: hire, hire_with_offer, deposit (guardian or
-            governance). Exits and disputes keep working.
-    """
-    self._set_paused(True)
-    log IJobEscrow.Paused(account=msg.sender)
-
-
-@external
-def unpause():
-    """
-    @notice Lift the pause (guardian or governance).
-    """
-    self._set_paused(False)
-    log IJobEscrow.Unpaused(account=msg.sender)
+    self._only(GOVERNOR)
+    head: uint256 = self._head & ~H_PAUSED
+    if paused:
+        head |= H_PAUSED
+    self._head = head
 
 
 # -------------------------------------------------------------------- ledger
@@ -398,9 +417,8 @@ def deposit(agent_id: uint256, token: address, amount: uint256):
     @param token An allowlisted token.
     @param amount The amount, pulled with `transferFrom` (needs allowance).
     """
-    assert self._head & H_PAUSED == 0, "escrow: paused"
-    assert amount != 0, "escrow: zero amount"
-    assert self._token_key[token] & K_ALLOWED != 0, "escrow: token not allowed"
+    self._entry(token)
+    self._nonzero(amount)
     assert self._principal(agent_id) != empty(address), "escrow: unknown agent"
     before: uint256 = self._token_balance(token)
     self._call_token(
@@ -423,9 +441,9 @@ def withdraw(agent_id: uint256, token: address, amount: uint256, to: address):
     @param amount The amount.
     @param to The receiver.
     """
-    auth: IAgentRegistry.Authority = staticcall REGISTRY.authorize(agent_id, msg.sender)
+    auth: IAgentRegistry.Authority = self._authority(agent_id, msg.sender)
     assert auth.role == ROLE_PRINCIPAL, "escrow: not principal"
-    assert amount != 0, "escrow: zero amount"
+    self._nonzero(amount)
     assert to != empty(address), "escrow: empty receiver"
     self._take(agent_id, token, amount)
     log IJobEscrow.Withdrawn(agent_id=agent_id, token=token, to=to, amount=amount)
@@ -492,6 +510,8 @@ def hire(
         False,
         empty(address),
         msg.sender,
+        info.evaluator,
+        info.evaluator_fee_bps,
     )
 
 
@@ -527,6 +547,8 @@ def hire_with_offer(
         True,
         signer,
         msg.sender,
+        offer.evaluator,
+        offer.evaluator_fee_bps,
     )
 
 
@@ -593,15 +615,20 @@ def cancel(job_id: uint256):
 def reclaim(job_id: uint256):
     """
     @notice Take the price back when the provider missed its accept deadline
-            (Requested) or its delivery deadline (Accepted).
+            (Requested) or its delivery deadline (Accepted), or did not
+            contest its evaluator's rejection before the response deadline
+            (Rejected; what is left after the evaluator's fee returns).
     @param job_id The job (caller: the client's principal or operator).
     """
     a: uint256 = self._job_a[job_id]
     status: uint8 = self._status(a)
-    assert status == STATUS_REQUESTED or status == STATUS_ACCEPTED, "escrow: cannot reclaim"
+    assert status == STATUS_REQUESTED or status == STATUS_ACCEPTED or status == STATUS_REJECTED, "escrow: cannot reclaim"
     assert block.timestamp >= self._deadline(a), "escrow: deadline not passed"
     self._check_actor((job_id >> 64) & MASK_64, msg.sender, True)
-    self._refund(job_id, a, REFUND_RECLAIMED, OUTCOME_REFUNDED_LATE)
+    if status == STATUS_REJECTED:
+        self._refund(job_id, a, REFUND_REJECTED, OUTCOME_REJECTED)
+    else:
+        self._refund(job_id, a, REFUND_RECLAIMED, OUTCOME_REFUNDED_LATE)
 
 
 @external
@@ -655,15 +682,21 @@ def deliver(
 @nonreentrant
 def complete(job_id: uint256):
     """
-    @notice Approve a Delivered job before its review deadline and pay the
+    @notice Approve a Delivered job before its review deadline, or pay a
+            Rejected one over its evaluator's rejection (any time before it
+            is reclaimed or contested: a client may always pay), and pay the
             provider (minus the job's fee) into its free balance.
     @param job_id The job (caller: the client's principal or operator).
     """
-    a: uint256 = self._load(job_id, STATUS_DELIVERED)
+    a: uint256 = self._job_a[job_id]
     config: uint256 = self._configs[(a >> A_CONFIG_SHIFT) & MASK_24]
-    assert block.timestamp < self._review_deadline(a, config), "escrow: review deadline passed"
+    status: uint256 = (a >> A_STATUS_SHIFT) & MASK_8
+    if status == convert(STATUS_DELIVERED, uint256):
+        assert block.timestamp < self._review_deadline(a, config), "escrow: review deadline passed"
+    else:
+        assert status == convert(STATUS_REJECTED, uint256), "escrow: not delivered"
     self._check_actor((job_id >> 64) & MASK_64, msg.sender, True)
-    self._settle(job_id, a, config, False)
+    self._settle(job_id, a, config, False, OUTCOME_COMPLETED)
 
 
 @external
@@ -677,7 +710,44 @@ def finalize(job_id: uint256):
     a: uint256 = self._load(job_id, STATUS_DELIVERED)
     config: uint256 = self._configs[(a >> A_CONFIG_SHIFT) & MASK_24]
     assert block.timestamp >= self._review_deadline(a, config), "escrow: review deadline not passed"
-    self._settle(job_id, a, config, True)
+    self._settle(job_id, a, config, True, OUTCOME_COMPLETED)
+
+
+# ---------------------------------------------------------------- evaluator
+
+
+@external
+@nonreentrant
+def approve(job_id: uint256, report_hash: bytes32):
+    """
+    @notice The job's evaluator approves a Delivered job before its review
+            deadline: it earns its fee, and the job completes and pays the
+            provider as `complete` would (the protocol fee taken from what
+            is left after the evaluator's fee).
+    @dev The verdict is recorded in the validation registry (response 100)
+         and the reputation registry (outcome VALIDATED).
+    @param job_id The job (caller: its evaluator, still not a party).
+    @param report_hash Hash of the evaluator's report (may be empty).
+    """
+    self._verdict(job_id, True, report_hash)
+
+
+@external
+@nonreentrant
+def reject(job_id: uint256, report_hash: bytes32):
+    """
+    @notice The job's evaluator rejects a Delivered job before its review
+            deadline: it earns its fee, and the job becomes Rejected. The
+            provider may contest through the dispute resolver until the
+            response deadline (now + the config's response window); after
+            it, the client reclaims the rest of the price. The client may
+            still pay instead (`complete`).
+    @dev The verdict is recorded in the validation registry (response 0);
+         reputation is written when the job ends.
+    @param job_id The job (caller: its evaluator, still not a party).
+    @param report_hash Hash of the evaluator's report (may be empty).
+    """
+    self._verdict(job_id, False, report_hash)
 
 
 # ------------------------------------------------------------------ disputes
@@ -686,28 +756,41 @@ def finalize(job_id: uint256):
 @external
 def open_dispute(job_id: uint256, caller: address) -> IDisputeHost.DisputedJob:
     """
-    @notice Move a Delivered job to Disputed and take the client's bond from
-            its free balance; resolver only, never paused.
+    @notice Move a job to Disputed and take the opener's bond from its free
+            balance: a Delivered job's client disputes the delivery before
+            the review deadline, or a Rejected job's provider contests the
+            rejection before the response deadline. Resolver only, never
+            paused.
     @dev No lock: a ledger move, only `staticcall`s the registry; the caller
          is the trusted resolver.
     @param job_id The job.
-    @param caller Whoever called the resolver: the client's principal, or its
-           operator while the client is not frozen.
+    @param caller Whoever called the resolver: the opening side's principal,
+           or its operator while that agent is not frozen.
     @return The dispute's terms, fixed by the job's config.
     """
-    assert msg.sender == RESOLVER, "escrow: not resolver"
-    a: uint256 = self._load(job_id, STATUS_DELIVERED)
+    self._only(RESOLVER)
+    a: uint256 = self._job_a[job_id]
     config_id: uint256 = (a >> A_CONFIG_SHIFT) & MASK_24
-    assert block.timestamp < self._review_deadline(a, self._configs[config_id]), "escrow: review deadline passed"
     client_id: uint256 = (job_id >> 64) & MASK_64
-    self._check_actor(client_id, caller, True)
+    by_provider: bool = self._status(a) == STATUS_REJECTED
+    opener: uint256 = client_id
+    if by_provider:
+        assert block.timestamp < self._deadline(a), "escrow: response deadline passed"
+        opener = job_id & MASK_64
+    else:
+        a = self._load(job_id, STATUS_DELIVERED)
+        self._before_review(a, self._configs[config_id])
+    self._check_actor(opener, caller, not by_provider)
     terms: uint256 = self._dispute_terms[config_id]
     amount: uint256 = a & MASK_128
     bond: uint256 = max(self._bond_floor[config_id], amount * (terms & MASK_16) // BPS)
     token: address = self._token_address(a)
-    self._take(client_id, token, bond)
+    self._take(opener, token, bond)
     self._job_a[job_id] = self._with_status(a, STATUS_DISPUTED)
-    self._job_c[job_id] = bond
+    if by_provider:
+        self._job_c[job_id] = bond << 128
+    else:
+        self._job_c[job_id] = bond
     log IJobEscrow.DisputeOpened(job_id=job_id, bond=bond)
     return IDisputeHost.DisputedJob(
         client_id=client_id,
@@ -720,26 +803,37 @@ def open_dispute(job_id: uint256, caller: address) -> IDisputeHost.DisputedJob:
         response_window=(terms >> C_ACCEPT_SHIFT) & MASK_32,
         arbitration_window=(terms >> C_REVIEW_SHIFT) & MASK_32,
         arbitrator=self._address_at(terms),
+        opened_by_provider=by_provider,
     )
 
 
 @external
 def take_answer_bond(job_id: uint256, caller: address):
     """
-    @notice Take the provider's bond (the same as the client's) from its free
-            balance when it answers the dispute; resolver only.
+    @notice Take the answering side's bond (the same as the opener's) from
+            its free balance when it answers the dispute: the provider's, or
+            the client's when the provider contested a rejection; resolver
+            only.
     @param job_id The job.
-    @param caller Whoever called the resolver: the provider's principal, or
-           its operator while the provider is not frozen.
+    @param caller Whoever called the resolver: the answering side's
+           principal, or its operator while that agent is not frozen.
     """
-    assert msg.sender == RESOLVER, "escrow: not resolver"
+    self._only(RESOLVER)
     a: uint256 = self._load(job_id, STATUS_DISPUTED)
     bonds: uint256 = self._job_c[job_id]
-    assert bonds >> 128 == 0, "escrow: already answered"
-    self._check_actor(job_id & MASK_64, caller, False)
+    # Bonds are never zero (bond floor >= 1): an empty half has not posted.
     bond: uint256 = bonds & MASK_128
-    self._take(job_id & MASK_64, self._token_address(a), bond)
-    self._job_c[job_id] = bonds | (bond << 128)
+    answerer: uint256 = job_id & MASK_64
+    if bond == 0:
+        bond = bonds >> 128
+        answerer = (job_id >> 64) & MASK_64
+        bonds |= bond
+    else:
+        assert bonds >> 128 == 0, "escrow: already answered"
+        bonds |= bond << 128
+    self._check_actor(answerer, caller, answerer != job_id & MASK_64)
+    self._take(answerer, self._token_address(a), bond)
+    self._job_c[job_id] = bonds
     log IJobEscrow.DisputeAnswered(job_id=job_id, bond=bond)
 
 
@@ -767,7 +861,7 @@ def settle_dispute(
     @param provider_bond_back The part of the provider's bond it gets back.
     @param outcome The reputation outcome code (IReputationHook, 4 to 8).
     """
-    assert msg.sender == RESOLVER, "escrow: not resolver"
+    self._only(RESOLVER)
     a: uint256 = self._load(job_id, STATUS_DISPUTED)
     amount: uint256 = a & MASK_128
     bonds: uint256 = self._job_c[job_id]
@@ -817,9 +911,20 @@ def tab_lock(
             208 | token index << 232 | no-reputation flag << 248), with the
             caller's role in bits 0-7 (ITabsHost).
     """
-    assert msg.sender == TABS, "escrow: not tabs"
+    self._only(TABS)
     return self._open(
-        client_id, provider_id, token, amount, 0, empty(bytes32), 0, False, empty(address), caller
+        client_id,
+        provider_id,
+        token,
+        amount,
+        0,
+        empty(bytes32),
+        0,
+        False,
+        empty(address),
+        caller,
+        empty(address),
+        0,
     )
 
 
@@ -848,7 +953,7 @@ def tab_settle(tab_id: uint256, terms: uint256, redeemed: uint256, amount: uint2
     @param amount The redeemed value added (a redemption) or the rest
            returned to the client (a closing).
     """
-    assert msg.sender == TABS, "escrow: not tabs"
+    self._only(TABS)
     token: address = self._token_address(terms)
     config: uint256 = self._configs[(terms >> A_CONFIG_SHIFT) & MASK_24]
     # Values below 2**96 (Tabs' MAX_DEPOSIT), fee below 2**16: no overflow.
@@ -933,7 +1038,7 @@ def job(job_id: uint256) -> IJobEscrow.Job:
     a: uint256 = self._job_a[job_id]
     status: uint8 = self._status(a)
     deadline: uint256 = self._deadline(a)
-    if status >= STATUS_DELIVERED and status != STATUS_REFUNDED:
+    if status >= STATUS_DELIVERED and status != STATUS_REFUNDED and (a >> A_FLAGS_SHIFT) & FLAG_REJECTED == 0:
         deadline = self._review_deadline(a, self._configs[(a >> A_CONFIG_SHIFT) & MASK_24])
     return IJobEscrow.Job(
         created_at=job_id >> ID_TIME_SHIFT,
@@ -960,6 +1065,18 @@ def bonds(job_id: uint256) -> (uint256, uint256):
     """
     c: uint256 = self._job_c[job_id]
     return c & MASK_128, c >> 128
+
+
+@view
+@external
+def evaluator_of(job_id: uint256) -> (address, uint256):
+    """
+    @notice A job's evaluator and its fee.
+    @param job_id The job.
+    @return The evaluator (empty: none) and its fee in basis points.
+    """
+    e: uint256 = self._job_e[job_id]
+    return convert(convert(e & MASK_160, uint160), address), e >> E_FEE_SHIFT
 
 
 @view
@@ -1071,41 +1188,6 @@ def offer_digest(offer: IJobEscrow.Offer) -> bytes32:
 # ------------------------------------------------------------------ internal
 
 
-@internal
-def _set_paused(flag: bool):
-    assert msg.sender == self.guardian or msg.sender == ownable.owner, "escrow: not guardian"
-    head: uint256 = self._head & ~H_PAUSED
-    if flag:
-        head |= H_PAUSED
-    self._head = head
-
-
-@internal
-def _add_config(config: IJobEscrow.Config) -> uint256:
-    assert config.fee_bps <= MAX_FEE_BPS, "escrow: fee above cap"
-    assert config.fee_recipient != empty(address), "escrow: no fee recipient"
-    assert config.bond_bps <= MAX_BOND_BPS, "escrow: bond above cap"
-    assert config.bond_floor != 0 and config.bond_floor < 2**127, "escrow: bad bond floor"
-    assert config.arbitrator != empty(address), "escrow: no arbitrator"
-    for window: uint256 in [
-        config.accept_window, config.review_window, config.response_window, config.arbitration_window
-    ]:
-        assert window >= MIN_WINDOW and window <= MAX_WINDOW, "escrow: bad window"
-    head: uint256 = self._head
-    config_id: uint256 = ((head >> H_CONFIG_SHIFT) & MASK_24) + 1
-    assert config_id <= MASK_24, "escrow: too many configs"
-    self._configs[config_id] = self._pack_config(
-        config.fee_bps, config.accept_window, config.review_window, config.fee_recipient
-    )
-    self._dispute_terms[config_id] = self._pack_config(
-        config.bond_bps, config.response_window, config.arbitration_window, config.arbitrator
-    )
-    self._bond_floor[config_id] = config.bond_floor
-    self._head = (head & H_PAUSED) | (config_id << H_CONFIG_SHIFT) | (config.accept_window << H_ACCEPT_SHIFT)
-    log IJobEscrow.ConfigAdded(config_id=config_id, config=config)
-    return config_id
-
-
 @pure
 @internal
 def _pack_config(bps: uint256, first: uint256, second: uint256, who: address) -> uint256:
@@ -1136,6 +1218,107 @@ def _check_actor(agent_id: uint256, who: address, as_client: bool):
             raise "escrow: not client"
         raise "escrow: not provider"
     assert auth.role == ROLE_PRINCIPAL or not auth.frozen, "escrow: agent frozen"
+
+
+@view
+@internal
+def _only(caller: address):
+    """
+    @dev The hooks' caller check: the governor, the resolver or Tabs (the
+         message names the first two; Tabs' own reverts come first).
+    """
+    if msg.sender != caller:
+        if caller == GOVERNOR:
+            raise "escrow: not governor"
+        if caller == RESOLVER:
+            raise "escrow: not resolver"
+        raise "escrow: not tabs"
+
+
+@view
+@internal
+def _entry(token: address) -> (uint256, uint256):
+    """
+    @dev An entry's checks: not paused, token allowlisted. Returns the head
+         word and the token's key.
+    """
+    head: uint256 = self._head
+    assert head & H_PAUSED == 0, "escrow: paused"
+    key: uint256 = self._token_key[token]
+    assert key & K_ALLOWED != 0, "escrow: token not allowed"
+    return head, key
+
+
+@pure
+@internal
+def _nonzero(amount: uint256):
+    assert amount != 0, "escrow: zero amount"
+
+
+@view
+@internal
+def _before_review(a: uint256, config: uint256):
+    assert block.timestamp < self._review_deadline(a, config), "escrow: review deadline passed"
+
+
+@view
+@internal
+def _check_outsider(job_id: uint256, who: address):
+    """
+    @dev An evaluator must be neither side's principal nor operator (checked
+         when the job is created and again at its verdict, so a later
+         rotation cannot make it a party).
+    """
+    for agent_id: uint256 in [(job_id >> 64) & MASK_64, job_id & MASK_64]:
+        assert self._authority(agent_id, who).role == ROLE_NONE, "escrow: evaluator is a party"
+
+
+@internal
+def _verdict(job_id: uint256, approved: bool, report_hash: bytes32):
+    """
+    @dev The evaluator's fee, `amount * fee_bps // 10_000`, is owed to it
+         (`fees_owed`, pulled with `claim_fees`) and leaves word A's amount.
+         Then approve settles as `complete`; reject stores Rejected with the
+         response deadline in word A's deadline field. Last, the verdict is
+         recorded in the validation registry (trusted, fixed).
+    """
+    a: uint256 = self._load(job_id, STATUS_DELIVERED)
+    e: uint256 = self._job_e[job_id]
+    assert e & MASK_160 == convert(convert(msg.sender, uint160), uint256), "escrow: not evaluator"
+    config_id: uint256 = (a >> A_CONFIG_SHIFT) & MASK_24
+    config: uint256 = self._configs[config_id]
+    self._before_review(a, config)
+    self._check_outsider(job_id, msg.sender)
+    price: uint256 = a & MASK_128
+    fee: uint256 = price * (e >> E_FEE_SHIFT) // BPS
+    a = (a & ~MASK_128) | unsafe_sub(price, fee)
+    if fee != 0:
+        self.fees_owed[msg.sender][self._token_address(a)] += fee
+    deadline: uint256 = 0
+    if not approved:
+        deadline = block.timestamp + ((self._dispute_terms[config_id] >> C_ACCEPT_SHIFT) & MASK_32)
+    log IJobEscrow.JobEvaluated(
+        job_id=job_id,
+        evaluator=msg.sender,
+        approved=approved,
+        fee=fee,
+        report_hash=report_hash,
+        response_deadline=deadline,
+    )
+    if approved:
+        self._settle(job_id, a, config, False, OUTCOME_VALIDATED)
+    else:
+        self._job_a[job_id] = self._with_status_deadline(a, STATUS_REJECTED, deadline) | (
+            FLAG_REJECTED << A_FLAGS_SHIFT
+        )
+    if VALIDATION.address != empty(address):
+        extcall VALIDATION.record_verdict(job_id, msg.sender, job_id & MASK_64, approved, report_hash, "")
+
+
+@view
+@internal
+def _authority(agent_id: uint256, who: address) -> IAgentRegistry.Authority:
+    return staticcall REGISTRY.authorize(agent_id, who)
 
 
 @view
@@ -1201,6 +1384,8 @@ def _open(
     accepted: bool,
     signer: address,
     caller: address,
+    evaluator: address,
+    evaluator_fee_bps: uint256,
 ) -> uint256:
     """
     @dev Checks the parties (one registry call for `caller`), the token and
@@ -1212,15 +1397,17 @@ def _open(
          `tab_lock`'s packed answer instead of a job id. For
          an offer (`accepted`) `signer` is the recovered signer, which must
          be the provider's principal or operator; the job starts Accepted.
+         A job naming an `evaluator` (not a party: see `_check_outsider`)
+         gets word E, with its fee at most MAX_EVALUATOR_FEE_BPS.
     """
     head: uint256 = self._head
     assert head & H_PAUSED == 0, "escrow: paused"
+    key: uint256 = self._token_key[token]
+    assert key & K_ALLOWED != 0, "escrow: token not allowed"
     assert client_id != 0 and client_id <= MASK_64, "escrow: bad client"
     assert provider_id != 0 and provider_id <= MASK_64, "escrow: bad provider"
     assert client_id != provider_id, "escrow: self hire"
     assert price != 0 and price <= MASK_128, "escrow: bad price"
-    key: uint256 = self._token_key[token]
-    assert key & K_ALLOWED != 0, "escrow: token not allowed"
 
     check: IAgentRegistry.HireCheck = staticcall REGISTRY.hire_check(client_id, caller, provider_id, token)
     assert check.client_role != ROLE_NONE, "escrow: not client"
@@ -1233,7 +1420,7 @@ def _open(
     if accepted and signer != check.provider_principal:
         # Not the principal: the provider's operator (its freeze is checked
         # above), or nobody (a failed recovery gives the empty address).
-        assert (staticcall REGISTRY.authorize(provider_id, signer)).role != ROLE_NONE, "escrow: bad signature"
+        assert self._authority(provider_id, signer).role != ROLE_NONE, "escrow: bad signature"
     if check.client_role == ROLE_OPERATOR:
         self._spend_budget(client_id, token, price, check)
 
@@ -1285,6 +1472,11 @@ def _open(
         price=price,
         terms_hash=terms_hash,
     )
+    if evaluator != empty(address):
+        assert evaluator_fee_bps <= MAX_EVALUATOR_FEE_BPS, "escrow: evaluator fee above cap"
+        self._check_outsider(job_id, evaluator)
+        self._job_e[job_id] = convert(convert(evaluator, uint160), uint256) | (evaluator_fee_bps << E_FEE_SHIFT)
+        log IJobEscrow.EvaluatorNamed(job_id=job_id, evaluator=evaluator, fee_bps=evaluator_fee_bps)
     return job_id
 
 
@@ -1322,11 +1514,12 @@ def _refund(job_id: uint256, a: uint256, reason: uint8, outcome: uint8):
 
 
 @internal
-def _settle(job_id: uint256, a: uint256, config: uint256, finalized: bool):
+def _settle(job_id: uint256, a: uint256, config: uint256, finalized: bool, outcome: uint8):
     """
-    @dev Pay a Delivered job: fee = price * fee_bps // 10_000 to the job's
-         config's fee recipient, the rest to the provider; exact to the unit.
-         Word A's amount becomes what the provider received.
+    @dev Pay a Delivered (or Rejected) job: fee = price * fee_bps // 10_000
+         to the job's config's fee recipient, the rest to the provider;
+         exact to the unit. Word A's amount becomes what the provider
+         received.
     """
     price: uint256 = a & MASK_128
     fee: uint256 = price * (config & MASK_16) // BPS
@@ -1337,7 +1530,7 @@ def _settle(job_id: uint256, a: uint256, config: uint256, finalized: bool):
     if fee != 0:
         self.fees_owed[self._address_at(config)][token] += fee
     log IJobEscrow.JobCompleted(job_id=job_id, provider_amount=paid, finalized=finalized)
-    self._record(job_id, a, OUTCOME_COMPLETED, paid)
+    self._record(job_id, a, outcome, paid)
 
 
 @internal
@@ -1423,6 +1616,8 @@ def _offer_digest(offer: IJobEscrow.Offer) -> bytes32:
                 offer.price,
                 offer.delivery_time,
                 offer.terms_hash,
+                offer.evaluator,
+                offer.evaluator_fee_bps,
                 offer.nonce,
                 offer.expiry,
             )
@@ -1436,10 +1631,10 @@ def _call_token(token: address, data: Bytes[100]):
     @dev Call a token's transfer/transferFrom: tokens that return nothing
          (USDT) pass if the call succeeds; a revert or a false return reverts.
     """
-    assert token.is_contract, "escrow: transfer failed"
-    ok: bool = False
+    ok: bool = token.is_contract
     response: Bytes[32] = b""
-    ok, response = raw_call(token, data, max_outsize=32, revert_on_failure=False)
+    if ok:
+        ok, response = raw_call(token, data, max_outsize=32, revert_on_failure=False)
+        if ok and len(response) != 0:
+            ok = convert(response, bool)
     assert ok, "escrow: transfer failed"
-    if len(response) != 0:
-        assert convert(response, bool), "escrow: transfer failed"

@@ -5,8 +5,9 @@
 @notice What agents sell: a provider agent (its principal or its operator)
         creates, edits, pauses, resumes and closes listings. A listing names a
         capability tag, a payment token, a price, a maximum delivery time, the
-        hash of its terms (the URI is only in the event) and a version that
-        changes on every edit. The escrow reads `hire_info` at hire and checks
+        hash of its terms (the URI is only in the event), optionally an
+        evaluator (with its fee) fixed on every job hired from it, and a
+        version that changes on every edit. The escrow reads `hire_info` at hire and checks
         the client's expected token, price and version against it.
         Discovery: events indexed by listing, provider and tag, and paginated
         views of *active* listings by tag and by provider. The active sets are
@@ -53,11 +54,20 @@ MAX_PAGE: constant(uint256) = 100
 CORE_PROVIDER_SHIFT: constant(uint256) = 160
 CORE_TIME_SHIFT: constant(uint256) = 224
 
-# @dev Bit layout of the meta slot: price | version | state | tag pos | provider pos.
+# @dev Hard cap on an evaluator's fee (10 % of the price; the escrow holds
+# the same cap).
+MAX_EVALUATOR_FEE_BPS: constant(uint256) = 1_000
+
+# @dev Bit layout of the meta slot: price | version | state | tag pos |
+# provider pos | has-evaluator bit.
 META_VERSION_SHIFT: constant(uint256) = 128
 META_STATE_SHIFT: constant(uint256) = 160
 META_TAG_POS_SHIFT: constant(uint256) = 168
 META_PROVIDER_POS_SHIFT: constant(uint256) = 200
+META_EVALUATOR: constant(uint256) = 1 << 232
+
+# @dev Evaluator word: address (bits 0-159) | fee bps (bits 160-175).
+EVALUATOR_FEE_SHIFT: constant(uint256) = 160
 
 MASK_32: constant(uint256) = 2**32 - 1
 MASK_64: constant(uint256) = 2**64 - 1
@@ -81,8 +91,12 @@ _core: HashMap[uint256, uint256]
 
 # @dev Meta slot per listing: bits 0-127 price, 128-159 version, 160-167
 # state, 168-199 position+1 in the tag's active array, 200-231 position+1 in
-# the provider's active array (0 = not in the array).
+# the provider's active array (0 = not in the array), 232 set when the
+# listing names an evaluator (so `hire_info` reads `_evaluator` only then).
 _meta: HashMap[uint256, uint256]
+
+# @dev Evaluator per listing: address | fee bps << 160 (see META_EVALUATOR).
+_evaluator: HashMap[uint256, uint256]
 
 # @dev Terms hash per listing (the terms URI is only in the events).
 _terms_hash: HashMap[uint256, bytes32]
@@ -242,7 +256,7 @@ def update_listing(
         state,
         (meta >> META_TAG_POS_SHIFT) & MASK_32,
         (meta >> META_PROVIDER_POS_SHIFT) & MASK_32,
-    )
+    ) | (meta & META_EVALUATOR)
     log IServiceListings.ListingUpdated(
         listing_id=listing_id,
         provider_id=provider_id,
@@ -252,6 +266,48 @@ def update_listing(
         max_delivery_time=max_delivery_time,
         terms_hash=terms_hash,
         terms_uri=terms_uri,
+        version=version,
+    )
+
+
+@external
+def set_listing_evaluator(listing_id: uint256, evaluator: address, fee_bps: uint256):
+    """
+    @notice Name the evaluator of the jobs hired from an active or paused
+            listing, and its fee; the empty address (with fee 0) removes it.
+            Bumps the version, so a client's quote of the old terms no
+            longer hires.
+    @dev The evaluator approves or rejects each delivery for `fee_bps` of
+         the price, paid only with a verdict. It must not be the provider's
+         principal or operator (the escrow checks both sides again at hire
+         and at the verdict).
+    @param listing_id The listing (caller: its provider's principal or
+           operator).
+    @param evaluator The evaluator (an account or a contract), or empty.
+    @param fee_bps Its fee in basis points, at most MAX_EVALUATOR_FEE_BPS.
+    """
+    meta: uint256 = self._meta[listing_id]
+    state: uint8 = self._meta_state(meta)
+    assert state == STATE_ACTIVE or state == STATE_PAUSED, "listings: not open"
+    provider_id: uint256 = self._provider_of(listing_id)
+    self._check_provider(provider_id)
+    assert fee_bps <= MAX_EVALUATOR_FEE_BPS, "listings: evaluator fee above cap"
+    word: uint256 = 0
+    if evaluator == empty(address):
+        assert fee_bps == 0, "listings: fee without evaluator"
+        meta &= ~META_EVALUATOR
+    else:
+        assert (staticcall REGISTRY.authorize(provider_id, evaluator)).role == 0, "listings: evaluator is a party"
+        word = convert(convert(evaluator, uint160), uint256) | (fee_bps << EVALUATOR_FEE_SHIFT)
+        meta |= META_EVALUATOR
+    version: uint256 = self._bump(meta)
+    self._evaluator[listing_id] = word
+    self._meta[listing_id] = (meta & ~(MASK_32 << META_VERSION_SHIFT)) | (version << META_VERSION_SHIFT)
+    log IServiceListings.ListingEvaluatorSet(
+        listing_id=listing_id,
+        provider_id=provider_id,
+        evaluator=evaluator,
+        fee_bps=fee_bps,
         version=version,
     )
 
@@ -269,7 +325,9 @@ def pause_listing(listing_id: uint256):
     tag: bytes32 = self._tag[listing_id]
     self._remove_active(listing_id, tag, provider_id, meta)
     version: uint256 = self._bump(meta)
-    self._meta[listing_id] = self._pack_meta(meta & MASK_128, version, STATE_PAUSED, 0, 0)
+    self._meta[listing_id] = self._pack_meta(meta & MASK_128, version, STATE_PAUSED, 0, 0) | (
+        meta & META_EVALUATOR
+    )
     log IServiceListings.ListingPaused(
         listing_id=listing_id, provider_id=provider_id, tag=tag, version=version
     )
@@ -291,7 +349,7 @@ def resume_listing(listing_id: uint256):
     version: uint256 = self._bump(meta)
     self._meta[listing_id] = self._pack_meta(
         meta & MASK_128, version, STATE_ACTIVE, tag_pos, provider_pos
-    )
+    ) | (meta & META_EVALUATOR)
     log IServiceListings.ListingResumed(
         listing_id=listing_id, provider_id=provider_id, tag=tag, version=version
     )
@@ -312,7 +370,9 @@ def close_listing(listing_id: uint256):
     if state == STATE_ACTIVE:
         self._remove_active(listing_id, tag, provider_id, meta)
     version: uint256 = self._bump(meta)
-    self._meta[listing_id] = self._pack_meta(meta & MASK_128, version, STATE_CLOSED, 0, 0)
+    self._meta[listing_id] = self._pack_meta(meta & MASK_128, version, STATE_CLOSED, 0, 0) | (
+        meta & META_EVALUATOR
+    )
     log IServiceListings.ListingClosed(
         listing_id=listing_id, provider_id=provider_id, tag=tag, version=version
     )
@@ -325,13 +385,17 @@ def close_listing(listing_id: uint256):
 @external
 def hire_info(listing_id: uint256) -> IServiceListings.HireInfo:
     """
-    @notice The hire-relevant fields of a listing in one call (three slots).
+    @notice The hire-relevant fields of a listing in one call (three slots,
+            four with an evaluator).
     @dev Never reverts; an unknown id returns an inactive, empty record.
     @param listing_id The listing.
     @return The listing's hire information.
     """
     core: uint256 = self._core[listing_id]
     meta: uint256 = self._meta[listing_id]
+    evaluator: uint256 = 0
+    if meta & META_EVALUATOR != 0:
+        evaluator = self._evaluator[listing_id]
     return IServiceListings.HireInfo(
         provider_id=(core >> CORE_PROVIDER_SHIFT) & MASK_64,
         token=convert(convert(core & MASK_160, uint160), address),
@@ -340,6 +404,8 @@ def hire_info(listing_id: uint256) -> IServiceListings.HireInfo:
         version=self._meta_version(meta),
         active=self._meta_state(meta) == STATE_ACTIVE,
         terms_hash=self._terms_hash[listing_id],
+        evaluator=convert(convert(evaluator & MASK_160, uint160), address),
+        evaluator_fee_bps=evaluator >> EVALUATOR_FEE_SHIFT,
     )
 
 
@@ -353,6 +419,7 @@ def listing(listing_id: uint256) -> IServiceListings.Listing:
     """
     core: uint256 = self._core[listing_id]
     meta: uint256 = self._meta[listing_id]
+    evaluator: uint256 = self._evaluator[listing_id]
     return IServiceListings.Listing(
         provider_id=(core >> CORE_PROVIDER_SHIFT) & MASK_64,
         tag=self._tag[listing_id],
@@ -362,6 +429,8 @@ def listing(listing_id: uint256) -> IServiceListings.Listing:
         terms_hash=self._terms_hash[listing_id],
         version=self._meta_version(meta),
         state=self._meta_state(meta),
+        evaluator=convert(convert(evaluator & MASK_160, uint160), address),
+        evaluator_fee_bps=evaluator >> EVALUATOR_FEE_SHIFT,
     )
 
 

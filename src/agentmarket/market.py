@@ -1,5 +1,7 @@
 """Clients for ServiceListings, JobEscrow, ReputationRegistry, DisputeResolver and
 ArbiterPanel: one class per contract, plus a minimal ERC-20 client for payment tokens.
+The escrow's governance goes through its EscrowGovernor (`agentmarket.governor`,
+reached with `EscrowClient.governor()`).
 
 Every contract call is written once, here, against the function names of the
 `.vy` sources; views that return structs are decoded by the ABI's component
@@ -19,6 +21,7 @@ from web3.types import TxReceipt
 
 from agentmarket.artifacts import load_artifact
 from agentmarket.chain import Signer
+from agentmarket.governor import GovernorClient
 from agentmarket.offers import SignedOffer
 
 ZERO_HASH = b"\0" * 32
@@ -109,6 +112,8 @@ class Listing:
     terms_hash: bytes
     version: int
     state: ListingState
+    evaluator: str = "0x" + "00" * 20
+    evaluator_fee_bps: int = 0
 
 
 @dataclass(frozen=True)
@@ -146,11 +151,20 @@ class Reputation:
     volume: int
     rating_count: int
     average_score: int  # value-weighted, in hundredths (8750 = 87.50)
+    # Of its `completed` / `failed` jobs as provider, those its evaluator
+    # approved / rejected: sub-counts, not in `jobs`.
+    validated: int
+    rejected: int
 
 
 @dataclass(frozen=True)
 class Dispute:
-    """A job's dispute as the resolver's `dispute_of` view unpacks it."""
+    """A job's dispute as the resolver's `dispute_of` view unpacks it.
+
+    `opened_by_provider`: the provider opened it, contesting its evaluator's
+    rejection (the client answers); otherwise the client disputed a delivery
+    (the provider answers).
+    """
 
     job_id: int
     status: DisputeStatus
@@ -167,6 +181,7 @@ class Dispute:
     ruling: int
     client_proposal: int | None
     provider_proposal: int | None
+    opened_by_provider: bool
 
 
 @dataclass(frozen=True)
@@ -213,6 +228,17 @@ class ListingsClient:
         (event,) = self.contract.events.ListingCreated().process_receipt(receipt, errors=DISCARD)
         return int(event["args"]["listing_id"])
 
+    def set_evaluator(
+        self, signer: Signer, listing_id: int, evaluator: str, fee_bps: int = 0
+    ) -> TxReceipt:
+        """Name the evaluator (and its fee, basis points of the price) of the jobs
+        hired from `listing_id`; the empty address with fee 0 removes it. Bumps
+        the listing's version."""
+        fn = self.contract.functions.set_listing_evaluator(
+            listing_id, Web3.to_checksum_address(evaluator), fee_bps
+        )
+        return signer.transact(fn)
+
     def pause(self, signer: Signer, listing_id: int) -> TxReceipt:
         return signer.transact(self.contract.functions.pause_listing(listing_id))
 
@@ -234,6 +260,8 @@ class ListingsClient:
             terms_hash=bytes(f["terms_hash"]),
             version=int(f["version"]),
             state=ListingState(int(f["state"])),
+            evaluator=str(f["evaluator"]),
+            evaluator_fee_bps=int(f["evaluator_fee_bps"]),
         )
 
     def active_by_tag(self, tag: str, offset: int = 0, limit: int = 50) -> list[int]:
@@ -251,10 +279,18 @@ class EscrowClient:
     def address(self) -> str:
         return str(self.contract.address)
 
-    # governance
+    # governance: the escrow has no owner; its EscrowGovernor changes its settings
+    def governor(self) -> GovernorClient:
+        """The EscrowGovernor fixed in the escrow (`GOVERNOR`)."""
+        return GovernorClient(self.w3, str(self.contract.functions.GOVERNOR().call()))
+
     def set_token(self, signer: Signer, token: str, allowed: bool, weight: int) -> TxReceipt:
-        fn = self.contract.functions.set_token(Web3.to_checksum_address(token), allowed, weight)
-        return signer.transact(fn)
+        """List, re-weight or delist a payment token, through the governor (its owner signs)."""
+        return self.governor().set_token(signer, token, allowed, weight)
+
+    def paused(self) -> bool:
+        """Whether the entries (hire, hire_with_offer, deposit, tab opening) are paused."""
+        return bool(self.contract.functions.paused().call())
 
     def token_info(self, token: str) -> dict[str, Any]:
         raw = self.contract.functions.token_info(Web3.to_checksum_address(token)).call()
@@ -266,19 +302,10 @@ class EscrowClient:
         return _struct(self.contract, "config", self.contract.functions.config(config_id).call())
 
     def add_config(self, signer: Signer, config: dict[str, Any]) -> int:
-        """Append a config version (governance); jobs created from now on use it.
-
-        `config` names every member of `IJobEscrow.Config` (as `config()` returns
-        them), e.g. `{**escrow.config(), "arbitrator": court}` to send new jobs'
-        disputes to another arbitrator. Returns the new config id."""
-        abi: list[dict[str, Any]] = list(self.contract.abi)  # type: ignore[arg-type]
-        (entry,) = [e for e in abi if e.get("type") == "function" and e.get("name") == "add_config"]
-        names = [c["name"] for c in entry["inputs"][0]["components"]]
-        missing = sorted(set(names) - set(config))
-        if missing:
-            raise ValueError(f"config lacks {', '.join(missing)}")
-        signer.transact(self.contract.functions.add_config(tuple(config[n] for n in names)))
-        return int(self.contract.functions.current_config_id().call())
+        """Append a config version through the governor (its owner signs); jobs
+        created from now on use it. See `GovernorClient.add_config`; returns the
+        new config id."""
+        return self.governor().add_config(signer, config)
 
     # ledger
     def deposit(self, signer: Signer, agent_id: int, token: str, amount: int) -> TxReceipt:
@@ -414,6 +441,8 @@ class ReputationClient:
             volume=int(f["volume"]),
             rating_count=int(f["rating_count"]),
             average_score=int(f["average_score"]),
+            validated=int(f["validated"]),
+            rejected=int(f["rejected"]),
         )
 
     def rate(
@@ -447,14 +476,18 @@ class DisputeClient:
     def dispute(
         self, signer: Signer, job_id: int, evidence_uri: str = "", arbitration_fee: int = 0
     ) -> TxReceipt:
-        """Dispute a delivered job (client side); the escrow takes the client's bond."""
+        """Open a dispute: the client disputing a Delivered job, or the provider
+        contesting its evaluator's rejection of a Rejected job (the escrow decides
+        which side from the job's state); the escrow takes the opener's bond.
+        `arbitration_fee`: the opener's advance of a paid court's fee (wei)."""
         fn = self.contract.functions.dispute(job_id, evidence_uri)
         return signer.transact(fn, value=arbitration_fee)
 
     def answer(
         self, signer: Signer, job_id: int, evidence_uri: str = "", arbitration_fee: int = 0
     ) -> TxReceipt:
-        """Answer a dispute (provider side): post the bond; the case goes to the arbitrator."""
+        """Answer a dispute (the side that did not open it): post the bond; the case
+        goes to the arbitrator. `arbitration_fee`: a paid court's fee (wei)."""
         fn = self.contract.functions.answer(job_id, evidence_uri)
         return signer.transact(fn, value=arbitration_fee)
 
@@ -511,6 +544,8 @@ class DisputeClient:
             ruling=int(f["ruling"]),
             client_proposal=int(f["client_proposal"]) if f["client_proposed"] else None,
             provider_proposal=int(f["provider_proposal"]) if f["provider_proposed"] else None,
+            # absent from a resolver ABI older than contests: only clients opened then
+            opened_by_provider=bool(f["opened_by_provider"]),
         )
 
 

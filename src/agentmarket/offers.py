@@ -15,6 +15,7 @@ from agentmarket.eip712 import DOMAIN_FIELDS, domain, json_object, signature_fie
 
 ESCROW_DOMAIN_NAME = "AgentMarket JobEscrow"
 ESCROW_DOMAIN_VERSION = "1"
+NO_EVALUATOR = "0x" + "00" * 20
 
 OFFER_FIELDS = [
     {"name": "provider_id", "type": "uint256"},
@@ -23,6 +24,8 @@ OFFER_FIELDS = [
     {"name": "price", "type": "uint256"},
     {"name": "delivery_time", "type": "uint256"},
     {"name": "terms_hash", "type": "bytes32"},
+    {"name": "evaluator", "type": "address"},
+    {"name": "evaluator_fee_bps", "type": "uint256"},
     {"name": "nonce", "type": "uint256"},
     {"name": "expiry", "type": "uint256"},
 ]
@@ -30,7 +33,9 @@ OFFER_FIELDS = [
 
 @dataclass(frozen=True)
 class Offer:
-    """A provider's offer. `client_id` 0 lets any client take it."""
+    """A provider's offer. `client_id` 0 lets any client take it. An
+    `evaluator` (empty: none) approves or rejects the delivery for
+    `evaluator_fee_bps` of the price, paid only with a verdict."""
 
     provider_id: int
     client_id: int
@@ -40,8 +45,11 @@ class Offer:
     terms_hash: bytes
     nonce: int
     expiry: int
+    evaluator: str = NO_EVALUATOR
+    evaluator_fee_bps: int = 0
 
-    def as_tuple(self) -> tuple[int, int, str, int, int, bytes, int, int]:
+    def as_tuple(self) -> tuple[int, int, str, int, int, bytes, str, int, int, int]:
+        """The escrow's `Offer` struct, in its field order."""
         return (
             self.provider_id,
             self.client_id,
@@ -49,6 +57,8 @@ class Offer:
             self.price,
             self.delivery_time,
             self.terms_hash,
+            Web3.to_checksum_address(self.evaluator),
+            self.evaluator_fee_bps,
             self.nonce,
             self.expiry,
         )
@@ -67,6 +77,7 @@ class SignedOffer:
         """A JSON-ready form, optionally naming the chain and escrow it was signed for."""
         offer = asdict(self.offer)
         offer["token"] = Web3.to_checksum_address(self.offer.token)
+        offer["evaluator"] = Web3.to_checksum_address(self.offer.evaluator)
         offer["terms_hash"] = "0x" + self.offer.terms_hash.hex()
         data: dict[str, Any] = {
             "offer": offer,
@@ -99,6 +110,8 @@ class SignedOffer:
                 terms_hash=terms,
                 nonce=int(o["nonce"]),
                 expiry=int(o["expiry"]),
+                evaluator=Web3.to_checksum_address(o.get("evaluator", NO_EVALUATOR)),
+                evaluator_fee_bps=int(o.get("evaluator_fee_bps", 0)),
             )
             v, r, s = signature_fields(sig)
             return cls(offer=offer, v=v, r=r, s=s)
@@ -119,6 +132,7 @@ def offer_typed_data(offer: Offer, chain_id: int, escrow: str) -> dict[str, obje
     """The EIP-712 typed data of an offer, bound to one chain and one escrow."""
     message = asdict(offer)
     message["token"] = Web3.to_checksum_address(offer.token)
+    message["evaluator"] = Web3.to_checksum_address(offer.evaluator)
     return {
         "types": {
             "EIP712Domain": DOMAIN_FIELDS,

@@ -193,14 +193,18 @@ PLAN: tuple[Step, ...] = (
             a["ServiceListings"],
             a["ReputationRegistry"],
             a["DisputeResolver"],
-            _guardian(p),
-            _escrow_config(a, p),
+            # The escrow has no owner: it takes settings from its governor
+            # alone, deployed next (the escrow starts paused, without a config,
+            # until the governor's constructor writes config 1).
+            a.predict("EscrowGovernor"),
             # Tabs keep their deposits in the escrow's ledger and only Tabs may
             # move them: the escrow is built for Tabs' predicted address (empty,
             # tabs disabled, when the package has no Tabs artifact).
             a.predicted.get("Tabs", ZERO_ADDRESS),
+            a["ValidationRegistry"],
         ],
     ),
+    Step("EscrowGovernor", lambda a, p: [a["JobEscrow"], _guardian(p), _escrow_config(a, p)]),
     Step("Tabs", lambda a, p: [a["JobEscrow"], a["AgentRegistry"]]),
 )
 
@@ -209,7 +213,7 @@ PLAN: tuple[Step, ...] = (
 # deployer governs).
 LINKS: tuple[Link, ...] = tuple(
     Link(name, "transfer_ownership", lambda a, p: [p.governance])
-    for name in ("ServiceListings", "ArbiterPanel", "JobEscrow")
+    for name in ("ServiceListings", "ArbiterPanel", "EscrowGovernor")
 )
 
 

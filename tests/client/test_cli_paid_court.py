@@ -4,9 +4,10 @@ The CLI deploys the protocol with the ArbiterPanel (free) as the arbitrator of
 new jobs. A paid court is what governance may choose for new jobs instead, so
 the test does what governance would: it deploys the court (MockPaidCourt, a
 stand-in for an ERC-792 court that charges native coin) and appends an escrow
-config naming it (`EscrowClient.add_config`). Everything the parties do then
-goes through the CLI: hire, accept, deliver, `dispute --fee`, `answer --fee`,
-`show dispute` and `withdraw-arbitration-fees`. The court's ruling is the
+config naming it (through the escrow's EscrowGovernor, `EscrowClient.governor()`).
+Everything the parties do then goes through the CLI: hire, accept, deliver,
+`dispute --fee`, `answer --fee`, `show dispute` and
+`withdraw-arbitration-fees`. The court's ruling is the
 court's own business (its owner calls `give_ruling`), not an AgentMarket
 command, so the test makes that one call on the court directly.
 
@@ -44,7 +45,8 @@ def deploy_paid_court(world: World) -> Any:
     address = governance.send(dict(tx))["contractAddress"]
     court = world.w3.eth.contract(address=address, abi=compiled["abi"])
     escrow = EscrowClient(world.w3, Deployment.load(world.deployment).address("JobEscrow"))
-    config_id = escrow.add_config(governance, {**escrow.config(), "arbitrator": court.address})
+    config = {**escrow.config(), "arbitrator": court.address}
+    config_id = escrow.governor().add_config(governance, config)
     assert escrow.config(config_id)["arbitrator"] == court.address
     return court
 

@@ -21,9 +21,9 @@ import pytest
 from eth_account.signers.local import LocalAccount
 
 try:  # `tests` importable (rootdir on sys.path, or tests/ made a package)
-    from tests.conftest import CONTRACTS, load
+    from tests.conftest import CONTRACTS, deployer_of, load
 except ModuleNotFoundError:  # pytest's rootdir conftest, imported as `conftest`
-    from conftest import CONTRACTS, load  # type: ignore[no-redef]
+    from conftest import CONTRACTS, deployer_of, load  # type: ignore[no-redef]
 
 from .helpers import (
     ACCEPT_WINDOW,
@@ -69,7 +69,7 @@ def funder(keyed: Callable[[str], LocalAccount]) -> str:
     return str(keyed("funder").address)
 
 
-__all__ = ["CONTRACTS", "build_world", "load"]
+__all__ = ["CONTRACTS", "build_world", "governor_of", "load"]
 
 
 def predict_address(sender: str, ahead: int = 0) -> str:
@@ -114,22 +114,34 @@ def _deploy_escrow(
     rep: Any,
     resolver: Any,
     tabs: Any = ZERO,
+    validation: Any = ZERO,
 ) -> Any:
-    """Deploy JobEscrow; `rep`/`resolver`/`tabs` are contracts or addresses
-    (`tabs` empty by default: tabs disabled)."""
-    rep_address = getattr(rep, "address", rep)
-    resolver_address = getattr(resolver, "address", resolver)
+    """Deploy JobEscrow and its EscrowGovernor (governance's next two
+    CREATEs; the escrow is built for the governor's predicted address, the
+    governor writes config 1 and lifts the escrow's initial pause).
+    `rep`/`resolver`/`tabs`/`validation` are contracts or addresses (`tabs`
+    and `validation` empty by default: disabled). `governor_of(escrow)`
+    gives the governor."""
+    governor_at = predict_address(governance, ahead=1)
     with boa.env.prank(governance):
-        return load(
+        escrow = load(
             "JobEscrow",
             registry.address,
             listings.address,
-            rep_address,
-            resolver_address,
-            guardian,
-            config_tuple(fee_recipient),
+            getattr(rep, "address", rep),
+            getattr(resolver, "address", resolver),
+            governor_at,
             getattr(tabs, "address", tabs),
+            getattr(validation, "address", validation),
         )
+        governor = load("EscrowGovernor", escrow.address, guardian, config_tuple(fee_recipient))
+    assert governor.address == governor_at
+    return escrow
+
+
+def governor_of(escrow: Any) -> Any:
+    """The EscrowGovernor of `escrow` (the only account its settings obey)."""
+    return deployer_of("EscrowGovernor").at(escrow.GOVERNOR())
 
 
 def deploy_with_real_reputation(
@@ -159,16 +171,30 @@ def build_world(
     with_tabs: bool = False,
 ) -> SimpleNamespace:
     """Deploy and wire everything in the current boa env; register the agents.
-    `with_tabs`: also deploy Tabs (governance's next CREATE after the escrow,
-    predicted and fixed in the escrow as its TABS)."""
+    The ValidationRegistry comes first, built for the escrow's predicted
+    address (as in production). `with_tabs`: also deploy Tabs (governance's
+    next CREATE after the escrow and its governor, predicted and fixed in
+    the escrow as its TABS)."""
     with boa.env.prank(governance):
         listings = load("ServiceListings", registry.address, guardian)
     reputation = load("MockReputation")
     resolver = load("MockResolver")
-    tabs_at = predict_address(governance, ahead=1) if with_tabs else ZERO
+    with boa.env.prank(governance):
+        validation = load("ValidationRegistry", registry.address, predict_address(governance, 1))
+    tabs_at = predict_address(governance, ahead=2) if with_tabs else ZERO
     escrow = _deploy_escrow(
-        registry, listings, governance, guardian, fee_recipient, reputation, resolver, tabs_at
+        registry,
+        listings,
+        governance,
+        guardian,
+        fee_recipient,
+        reputation,
+        resolver,
+        tabs_at,
+        validation,
     )
+    assert validation.ESCROW() == escrow.address
+    governor = governor_of(escrow)
     tabs = None
     if with_tabs:
         with boa.env.prank(governance):
@@ -182,9 +208,9 @@ def build_world(
     usdc = load("MockWeirdToken", 6)
     usdt = load("MockNoReturnToken", 6)
     with boa.env.prank(governance):
-        escrow.set_token(token.address, True, E18)
-        escrow.set_token(usdc.address, True, 10**24)
-        escrow.set_token(usdt.address, True, 10**24)
+        governor.set_token(token.address, True, E18)
+        governor.set_token(usdc.address, True, 10**24)
+        governor.set_token(usdt.address, True, 10**24)
 
     def register(owner: str) -> int:
         with boa.env.prank(owner):
@@ -202,6 +228,8 @@ def build_world(
         registry=registry,
         listings=listings,
         escrow=escrow,
+        governor=governor,
+        validation=validation,
         tabs=tabs,
         reputation=reputation,
         resolver=resolver,

@@ -21,7 +21,7 @@ from typing import Any
 
 import boa
 
-from .conftest import CONTRACTS, build_world, deploy_with_real_reputation, load
+from .conftest import CONTRACTS, build_world, deploy_with_real_reputation, governor_of, load
 from .helpers import DELIVERY_TIME, E18, PRICE, RESULT, RESULT_URI, TAG, TERMS, now, sign_offer
 
 
@@ -104,7 +104,7 @@ def _measure(world: Any, funder: str) -> dict[str, int]:
             world.resolver,
         )
         with boa.env.prank(world.governance):
-            escrow.set_token(world.token.address, True, E18)
+            governor_of(escrow).set_token(world.token.address, True, E18)
     else:
         world.reputation.set_keep_last(False)
     amount = 1_000 * PRICE

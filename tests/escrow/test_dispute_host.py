@@ -159,7 +159,7 @@ def test_dispute_steps__work_while_paused(world, job_in, fund):
     fund(amount=BOND)
     fund(agent_id=world.provider_id, amount=BOND)
     with boa.env.prank(world.guardian):
-        world.escrow.pause()
+        world.governor.pause()
     _open(world, job_id)
     _answer(world, job_id)
     world.resolver.settle(job_id, PRICE, BOND, BOND, OUT_DISPUTE_PROVIDER)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import boa
 import pytest
 
-from .conftest import config_tuple
+from .conftest import config_tuple, governor_of
 from .helpers import (
     ACCEPT_WINDOW,
     ACCEPTED,
@@ -137,7 +137,7 @@ def test_hire__token_delisted__reverts(world, fund, create_listing, hire, escrow
     fund()
     lid = create_listing()
     with boa.env.prank(world.governance):
-        escrow.set_token(world.token.address, False, 0)
+        world.governor.set_token(world.token.address, False, 0)
     with boa.reverts("escrow: token not allowed"):
         hire(lid)
 
@@ -438,7 +438,7 @@ def test_offer__replay_on_other_escrow_and_chain__reverts(
     o, v, r, s = offer()
     other = deploy_escrow()
     with boa.env.prank(world.governance):
-        other.set_token(world.token.address, True, 10**18)
+        governor_of(other).set_token(world.token.address, True, 10**18)
     with boa.env.prank(world.client_op), boa.reverts("escrow: bad signature"):
         other.hire_with_offer(o, world.client_id, v, r, s)
     chain_id = boa.env.evm.patch.chain_id
@@ -533,10 +533,10 @@ def test_pause__blocks_entries_only(world, fund, job_in, offer, create_listing, 
     requested = job_in(REQUESTED)
     fund()
     lid = create_listing()
-    with boa.env.prank(attacker), boa.reverts("escrow: not guardian"):
-        escrow.pause()
+    with boa.env.prank(attacker), boa.reverts("governor: not guardian"):
+        world.governor.pause()
     with boa.env.prank(world.guardian):
-        escrow.pause()
+        world.governor.pause()
     with boa.reverts("escrow: paused"):
         fund()
     info = world.listings.hire_info(lid)
@@ -553,21 +553,22 @@ def test_pause__blocks_entries_only(world, fund, job_in, offer, create_listing, 
     with boa.env.prank(world.principal):
         escrow.withdraw(world.client_id, world.token.address, PRICE, world.principal)
     with boa.env.prank(world.guardian):
-        escrow.unpause()
+        world.governor.unpause()
 
 
 def test_governance__config_versions_and_bounds(world, job_in, escrow, attacker):
     old = job_in(DELIVERED)
+    governor = world.governor
     with boa.env.prank(attacker), boa.reverts("ownable: caller is not the owner"):
-        escrow.add_config(config_tuple(attacker))
+        governor.add_config(config_tuple(attacker))
     with boa.env.prank(world.governance):
-        with boa.reverts("escrow: fee above cap"):
-            escrow.add_config(config_tuple(attacker, fee_bps=1_001))
-        with boa.reverts("escrow: no fee recipient"):
-            escrow.add_config(config_tuple(ZERO, fee_bps=0))
-        with boa.reverts("escrow: bad window"):
-            escrow.add_config(config_tuple(attacker, accept_window=3_599))
-        assert escrow.add_config(config_tuple(attacker, fee_bps=1_000)) == 2
+        with boa.reverts("governor: fee above cap"):
+            governor.add_config(config_tuple(attacker, fee_bps=1_001))
+        with boa.reverts("governor: no fee recipient"):
+            governor.add_config(config_tuple(ZERO, fee_bps=0))
+        with boa.reverts("governor: bad window"):
+            governor.add_config(config_tuple(attacker, accept_window=3_599))
+        assert governor.add_config(config_tuple(attacker, fee_bps=1_000)) == 2
     with boa.env.prank(world.client_op):
         escrow.complete(old)  # keeps config 1's fee and recipient
     assert escrow.fees_owed(world.fee_recipient, world.token.address) == PRICE * FEE_BPS // 10_000

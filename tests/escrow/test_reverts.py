@@ -1,6 +1,7 @@
-"""Every revert string of JobEscrow and ServiceListings is exercised: the
-ones the life, dispute and safety tests do not reach are here, and a last
-test checks that no string of either contract goes untested."""
+"""Every revert string of JobEscrow, EscrowGovernor and ServiceListings is
+exercised: the ones the life, dispute, safety and governor tests do not reach
+are here, and a last test checks that no string of these contracts goes
+untested."""
 
 from __future__ import annotations
 
@@ -10,10 +11,9 @@ from pathlib import Path
 import boa
 import pytest
 
-from .conftest import CONTRACTS, config_tuple, load
+from .conftest import CONTRACTS, load
 from .helpers import (
     DELIVERY_TIME,
-    E18,
     PRICE,
     TAG,
     TERMS,
@@ -31,82 +31,18 @@ YEAR = 365 * 86_400
 # ------------------------------------------------------------- constructor
 
 
-def test_constructor__empty_links__revert(world, governance, fee_recipient):
-    for rep, resolver in ((ZERO, world.resolver.address), (world.reputation.address, ZERO)):
+def test_constructor__empty_links__revert(world, governance):
+    rep, resolver, governor = world.reputation.address, world.resolver.address, governance
+    for links in ((ZERO, resolver, governor), (rep, ZERO, governor), (rep, resolver, ZERO)):
         with boa.env.prank(governance), boa.reverts("escrow: empty link"):
             load(
                 "JobEscrow",
                 world.registry.address,
                 world.listings.address,
-                rep,
-                resolver,
-                world.guardian,
-                config_tuple(fee_recipient),
+                *links,
+                ZERO,
                 ZERO,
             )
-
-
-# --------------------------------------------------------------- governance
-
-
-@pytest.mark.parametrize(
-    ("overrides", "reason"),
-    [
-        ({"bond_bps": 5_001}, "escrow: bond above cap"),
-        ({"bond_floor": 0}, "escrow: bad bond floor"),
-        ({"bond_floor": 2**127}, "escrow: bad bond floor"),
-        ({"arbitrator": ZERO}, "escrow: no arbitrator"),
-        ({"review_window": 90 * 86_400 + 1}, "escrow: bad window"),
-        ({"response_window": 3_599}, "escrow: bad window"),
-        ({"arbitration_window": 90 * 86_400 + 1}, "escrow: bad window"),
-    ],
-)
-def test_add_config__bad_dispute_terms__revert(world, escrow, overrides, reason):
-    with boa.env.prank(world.governance), boa.reverts(reason):
-        escrow.add_config(config_tuple(world.fee_recipient, **overrides))
-
-
-def test_add_config__bounds_accepted_and_read_back(world, escrow):
-    cfg = config_tuple(
-        world.fee_recipient,
-        fee_bps=1_000,
-        bond_bps=5_000,
-        bond_floor=2**127 - 1,
-        accept_window=3_600,
-        review_window=90 * 86_400,
-    )
-    with boa.env.prank(world.governance):
-        cid = escrow.add_config(cfg)
-    assert tuple(escrow.config(cid)) == cfg
-    assert escrow.current_config_id() == cid
-
-
-def test_add_config__too_many_configs__reverts(world, escrow):
-    head = peek(escrow, "_head")
-    poke(escrow, "_head", (head & ~(((1 << 24) - 1) << 64)) | ((2**24 - 2) << 64))
-    with boa.env.prank(world.governance):
-        assert escrow.add_config(config_tuple(world.fee_recipient)) == 2**24 - 1
-        with boa.reverts("escrow: too many configs"):
-            escrow.add_config(config_tuple(world.fee_recipient))
-
-
-def test_set_token__reverts(world, escrow, attacker):
-    with boa.env.prank(world.governance):
-        with boa.reverts("escrow: not a contract"):
-            escrow.set_token(attacker, True, E18)
-        with boa.reverts("escrow: weight too large"):
-            escrow.set_token(world.token.address, True, 2**96)
-        escrow.set_token(world.token.address, True, 2**96 - 1)  # the bound itself
-        assert escrow.token_info(world.token.address).weight == 2**96 - 1
-
-
-def test_set_token__too_many_tokens__reverts(world, escrow):
-    poke(escrow, "token_count", 2**16 - 2)
-    with boa.env.prank(world.governance):
-        escrow.set_token(load("MockWeirdToken", 18).address, True, E18)
-        assert escrow.token_count() == 2**16 - 1
-        with boa.reverts("escrow: too many tokens"):
-            escrow.set_token(load("MockWeirdToken", 18).address, True, E18)
 
 
 # -------------------------------------------------------------------- ledger
@@ -231,7 +167,8 @@ def _strings(contract: str, prefix: str) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    ("contract", "prefix"), [("JobEscrow", "escrow"), ("ServiceListings", "listings")]
+    ("contract", "prefix"),
+    [("JobEscrow", "escrow"), ("EscrowGovernor", "governor"), ("ServiceListings", "listings")],
 )
 def test_every_revert_string_is_tested(contract, prefix):
     tests = "".join(

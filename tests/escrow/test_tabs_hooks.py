@@ -8,7 +8,7 @@ from __future__ import annotations
 import boa
 import pytest
 
-from .conftest import _deploy_escrow
+from .conftest import _deploy_escrow, governor_of
 from .helpers import E18, FEE_BPS, OUT_COMPLETED, PRICE, ZERO
 
 MARK = 1 << 255
@@ -49,7 +49,7 @@ def linked(world, governance, guardian, fee_recipient, keyed, funder):
     )
     world.reputation.set_escrow(escrow.address)
     with boa.env.prank(governance):
-        escrow.set_token(world.token.address, True, 2 * E18)
+        governor_of(escrow).set_token(world.token.address, True, 2 * E18)
     world.token.mint(funder, 10 * PRICE)
     with boa.env.prank(funder):
         world.token.approve(escrow.address, 10 * PRICE)

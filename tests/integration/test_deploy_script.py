@@ -9,7 +9,8 @@ import pytest
 from web3 import Web3
 
 from agentmarket.artifacts import load_artifact
-from agentmarket.wiring import PLAN, Deployment
+from agentmarket.market import EscrowClient
+from agentmarket.wiring import PLAN, Deployment, JobTerms
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,3 +58,13 @@ def test_deploy__anvil__records_every_contract_and_they_answer(
     )
     assert registry.functions.name().call() == "AgentMarket Agent Identity"
     assert registry.functions.total_registered().call() == 0
+
+    # The escrow has no owner: its governor (deployed right after it, at the
+    # address the escrow was built for) wrote config 1 and lifted the pause.
+    escrow = EscrowClient(w3, record.address("JobEscrow"))
+    governor = escrow.governor()
+    assert governor.address == record.address("EscrowGovernor")
+    assert governor.escrow() == escrow.address
+    assert governor.owner() == record.deployer  # governance is the deployer here
+    assert escrow.config()["fee_bps"] == JobTerms().fee_bps
+    assert not escrow.paused()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import boa
-from escrow.conftest import config_tuple, load, predict_address
+from escrow.conftest import _deploy_escrow, governor_of, load, predict_address
 from escrow.gas import benchmark_world, tx_gas
 from escrow.helpers import E18, PRICE
 from eth_account import Account
@@ -22,23 +22,25 @@ BATCH = 20
 def _world_with_real_reputation() -> Any:
     world, acc = benchmark_world()
     gov = acc["governance"].address
-    # The production order: reputation, escrow, tabs (each predicted).
+    # The production order: reputation, escrow, its governor, tabs (each
+    # predicted).
     escrow_at = predict_address(gov, ahead=1)
-    tabs_at = predict_address(gov, ahead=2)
+    tabs_at = predict_address(gov, ahead=3)
     with boa.env.prank(gov):
         reputation = load("ReputationRegistry", escrow_at)
-        escrow = load(
-            "JobEscrow",
-            world.registry.address,
-            world.listings.address,
-            reputation.address,
-            world.resolver.address,
-            world.guardian,
-            config_tuple(world.fee_recipient),
-            tabs_at,
-        )
+    escrow = _deploy_escrow(
+        world.registry,
+        world.listings,
+        gov,
+        world.guardian,
+        world.fee_recipient,
+        reputation,
+        world.resolver,
+        tabs_at,
+    )
+    with boa.env.prank(gov):
         tabs = load("Tabs", escrow.address, world.registry.address)
-        escrow.set_token(world.token.address, True, E18)
+        governor_of(escrow).set_token(world.token.address, True, E18)
     assert (escrow.address, tabs.address) == (escrow_at, tabs_at)
     world.escrow, world.tabs, world.reputation = escrow, tabs, reputation
     world.client_key = acc["operator"]

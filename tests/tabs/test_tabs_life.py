@@ -177,7 +177,7 @@ def test_redeem__by_anyone__pays_the_provider(world, tabs, escrow, open_tab, sig
 def test_redeem__while_paused__works(world, tabs, escrow, open_tab, sign):
     tab_id = open_tab()
     with boa.env.prank(world.guardian):
-        escrow.pause()
+        world.governor.pause()
     redeem(tabs, sign(tab_id, 100))
     with boa.env.prank(world.provider_op):
         tabs.close(tab_id)

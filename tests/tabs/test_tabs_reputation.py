@@ -101,7 +101,7 @@ def test_close__token_weight_applies_exactly(world, tabs, escrow, open_tab, sign
     tab_id = open_tab(amount=PRICE)
     redeem(tabs, sign(tab_id, 123_457))
     with boa.env.prank(world.governance):
-        escrow.set_token(world.token.address, True, 3 * E18 // 2)
+        world.governor.set_token(world.token.address, True, 3 * E18 // 2)
     with boa.env.prank(world.provider_op):
         tabs.close(tab_id)
     net = 123_457 - fee_of(123_457)

@@ -92,7 +92,7 @@ def test_open__hire_checks__revert(world, tabs, registry, fund, attacker, case, 
         token = world.registry.address
     elif case == "paused":
         with boa.env.prank(world.guardian):
-            world.escrow.pause()
+            world.governor.pause()
     elif case == "unfunded":
         amount = 31 * PRICE
         sender = world.principal
@@ -182,7 +182,7 @@ def test_top_up__token_delisted__reverts(world, tabs, open_tab, fund):
     tab_id = open_tab()
     fund()
     with boa.env.prank(world.governance):
-        world.escrow.set_token(world.token.address, False, 10**18)
+        world.governor.set_token(world.token.address, False, 10**18)
     with boa.env.prank(world.client_op), boa.reverts("escrow: token not allowed"):
         tabs.top_up(tab_id, PRICE)
 

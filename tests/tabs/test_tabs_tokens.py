@@ -32,7 +32,7 @@ def test_no_return_token__full_life(world, tabs, escrow, open_tab, sign, fund, l
 def test_token_delisted__redeem_and_close_still_work(world, tabs, escrow, open_tab, sign, ledger):
     tab_id = open_tab()
     with boa.env.prank(world.governance):
-        escrow.set_token(world.token.address, False, 0)
+        world.governor.set_token(world.token.address, False, 0)
     redeem(tabs, sign(tab_id, 100))
     with boa.env.prank(world.client_op):
         tabs.request_close(tab_id)
