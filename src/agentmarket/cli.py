@@ -37,6 +37,7 @@ from web3 import Web3
 from agentmarket import tables
 from agentmarket.chain import IN_PROCESS, Signer, connect, funded_test_accounts
 from agentmarket.errors import AgentMarketError, DeploymentError
+from agentmarket.evaluation import MAX_EVALUATOR_FEE_BPS
 from agentmarket.index_reorg import DEFAULT_REORG_DEPTH
 from agentmarket.keys import DEFAULT_KEY_ENV, KeySource, load_key
 from agentmarket.market import (
@@ -52,7 +53,7 @@ from agentmarket.market import (
     TokenClient,
     split_ruling,
 )
-from agentmarket.offers import Offer, SignedOffer, random_nonce, sign_offer
+from agentmarket.offers import NO_EVALUATOR, Offer, SignedOffer, random_nonce, sign_offer
 from agentmarket.registry import AgentRegistryClient, SpendPolicy
 from agentmarket.wiring import Deployment, ProtocolParams, Web3Deployer, deploy_protocol
 
@@ -630,6 +631,8 @@ def withdraw(s: Session, agent_id: int, amount: int, token: str, to: str | None)
 @click.option("--delivery-time", type=DURATION, required=True, help="e.g. 2h, 1d.")
 @click.option("--terms-uri", default="", help="Where the terms live.")
 @click.option("--terms-hash", type=HASH32, default=None, help="Default: keccak256(terms-uri).")
+@click.option("--evaluator", type=ADDRESS, default=None, help="Who approves or rejects deliveries.")
+@click.option("--evaluator-fee-bps", type=int, default=0, help="The evaluator's fee, at most 1000.")
 def list_(
     s: Session,
     agent_id: int,
@@ -639,8 +642,11 @@ def list_(
     delivery_time: int,
     terms_uri: str,
     terms_hash: bytes | None,
+    evaluator: str | None,
+    evaluator_fee_bps: int,
 ) -> None:
-    """Publish a listing for provider AGENT_ID."""
+    """Publish a listing for provider AGENT_ID (optionally judged by an evaluator)."""
+    _check_evaluator_fee(evaluator, evaluator_fee_bps)
     listing_id = s.listings.create(
         s.signer,
         agent_id,
@@ -651,6 +657,8 @@ def list_(
         terms_hash if terms_hash is not None else content_hash(terms_uri),
         terms_uri,
     )
+    if evaluator is not None:
+        s.listings.set_evaluator(s.signer, listing_id, evaluator, evaluator_fee_bps)
     s.emit(
         {"listing_id": listing_id, "provider_id": agent_id, "tag": tag, "price": price},
         message=f"listing [bold]#{listing_id}[/]: agent #{agent_id} sells {tag!r} for {price}",
@@ -849,6 +857,8 @@ def hire_offer(s: Session, offer_file: Any, client_id: int, max_price: int | Non
 @click.option("--delivery-time", type=DURATION, required=True)
 @click.option("--terms-uri", default="")
 @click.option("--terms-hash", type=HASH32, default=None, help="Default: keccak256(terms-uri).")
+@click.option("--evaluator", type=ADDRESS, default=None, help="Who approves or rejects delivery.")
+@click.option("--evaluator-fee-bps", type=int, default=0, help="The evaluator's fee, at most 1000.")
 @click.option("--nonce", type=BIGINT, default=None, help="Default: random.")
 @click.option("--expires-in", type=DURATION, default="1d", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
@@ -861,11 +871,14 @@ def offer(
     delivery_time: int,
     terms_uri: str,
     terms_hash: bytes | None,
+    evaluator: str | None,
+    evaluator_fee_bps: int,
     nonce: int | None,
     expires_in: int,
     out: Path | None,
 ) -> None:
     """Sign an offer as PROVIDER's principal or operator; print it as JSON for the client."""
+    _check_evaluator_fee(evaluator, evaluator_fee_bps)
     now = int(s.w3.eth.get_block("latest")["timestamp"])
     the_offer = Offer(
         provider_id=provider_id,
@@ -876,6 +889,8 @@ def offer(
         terms_hash=terms_hash if terms_hash is not None else content_hash(terms_uri),
         nonce=random_nonce() if nonce is None else nonce,
         expiry=now + expires_in,
+        evaluator=evaluator or NO_EVALUATOR,
+        evaluator_fee_bps=evaluator_fee_bps,
     )
     signed = sign_offer(s.signer.account, the_offer, s.w3.eth.chain_id, s.escrow.address)
     text = signed.to_json(s.w3.eth.chain_id, s.escrow.address)
@@ -884,6 +899,15 @@ def offer(
         if not s.as_json:
             err_console.print(f"offer written to {out}")
     click.echo(text, nl=False)
+
+
+def _check_evaluator_fee(evaluator: str | None, fee_bps: int) -> None:
+    if evaluator is None and fee_bps != 0:
+        raise click.BadParameter("a fee needs --evaluator", param_hint="--evaluator-fee-bps")
+    if not 0 <= fee_bps <= MAX_EVALUATOR_FEE_BPS:
+        raise click.BadParameter(
+            f"at most {MAX_EVALUATOR_FEE_BPS} basis points", param_hint="--evaluator-fee-bps"
+        )
 
 
 def _job_command(name: str, help_text: str, action: Callable[[Session, int], Any]) -> None:
@@ -918,7 +942,8 @@ _job_command(
 )
 _job_command(
     "reclaim",
-    "Refund a job whose accept or delivery deadline passed (client).",
+    "Refund a job whose accept or delivery deadline passed, or whose evaluator's rejection "
+    "went uncontested past the response deadline (client).",
     lambda s, j: s.escrow.reclaim(s.signer, j),
 )
 
@@ -1073,15 +1098,16 @@ def rule(s: Session, ruling: str, job_id: int | None, dispute_id: int | None) ->
 def withdraw_arbitration_fees(s: Session, to: str | None) -> None:
     """Withdraw the native coin the dispute resolver owes the signer (paid courts only).
 
-    A paid court's fee is advanced in native coin: the client with `dispute --fee`,
-    the provider with `answer --fee` (forwarded to the court). When the dispute ends,
-    the client's advance is credited to the winner, as the amount is shared: all back
-    to the client if it wins, all to the provider's answerer if the provider wins (its
-    own fee reimbursed), in proportion for a split or the neutral default; a settlement,
-    or a case the court never took, returns it to the client, and a fee the court
-    refused is credited back to the answerer. Credits belong to the address that paid
-    (the principal or the operator key that signed), so withdraw with that key. Nothing
-    is pushed: this pulls everything credited so far in one transfer.
+    A paid court's fee is advanced in native coin: the opener with `dispute --fee`
+    (or `contest --fee`), the other side with `answer --fee` (forwarded to the court).
+    When the dispute ends, the opener's advance is credited to the winner, as the
+    amount is shared: all back to the opener if it wins, all to the answerer if the
+    answering side wins (its own fee reimbursed), in proportion for a split or the
+    neutral default; a settlement, or a case the court never took, returns it to the
+    opener, and a fee the court refused is credited back to the answerer. Credits
+    belong to the address that paid (the principal or the operator key that signed),
+    so withdraw with that key. Nothing is pushed: this pulls everything credited so
+    far in one transfer.
     """
     receiver = to or s.signer.address
     amount = s.disputes.withdraw_native(s.signer, receiver)
@@ -1226,7 +1252,9 @@ def reputation_table(reps: list[Any], title: str = "Reputation") -> Table:
             [
                 ("jobs", r.jobs),
                 ("completed", r.completed),
+                ("validated (of completed)", r.validated),
                 ("failed", r.failed),
+                ("rejected (of failed)", r.rejected),
                 ("refunded", r.refunded),
                 ("disputes won", r.disputes_won),
                 ("disputes lost", r.disputes_lost),
@@ -1244,6 +1272,7 @@ def reputation_table(reps: list[Any], title: str = "Reputation") -> Table:
 from agentmarket.cli_tabs import tab as _tab_group  # noqa: E402
 
 main.add_command(_tab_group)
+import agentmarket.cli_evaluation  # noqa: E402  (approve, reject, contest, evaluator)
 import agentmarket.cli_validation  # noqa: E402, F401  (registers `validation`)
 
 

@@ -5,8 +5,9 @@ through the index and hires them for sub-tasks, from listings and with a
 signed offer; its operator works within the caps Acme set. On the way: a
 delivery completed and rated both ways, one finalized by anyone after its
 review window, a refund for a missed deadline, a dispute ruled by the
-arbiter panel, and a cap that stops the operator. Balances and the
-reputation table close the show.
+arbiter panel, a delivery checked and approved by a re-execution evaluator
+(the same `evaluation.judge` as `scripts/evaluator.py`), and a cap that
+stops the operator. Balances and the reputation table close the show.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from web3 import Web3
 from agentmarket.artifacts import ArtifactMissingError, load_artifact
 from agentmarket.chain import IN_PROCESS, Signer, connect, funded_test_accounts, time_travel
 from agentmarket.errors import ContractRevertError, DeploymentError
+from agentmarket.evaluation import EvaluatorClient, evaluator_fee, judge, recompute
 from agentmarket.index import Indexer
 from agentmarket.market import (
     DisputeClient,
@@ -44,6 +46,10 @@ UNIT = 10**18  # the demo token has 18 decimals
 TOKEN_WEIGHT = 10**18  # reputation weight of the demo token (1.0)
 MINT = 1_000 * UNIT
 PROVIDER_SHARE_PERCENT = 30  # the panel's split in the dispute
+EVALUATED_TASK = "uppercase"  # the deterministic task the evaluated job sells
+EVALUATED_PRICE = 10 * UNIT
+EVALUATOR_FEE_BPS = 200  # 2 % of the price, for the re-execution evaluator
+EVALUATED_BRIEF = b"make this sentence loud, please"
 
 
 def _deterministic_key(label: str) -> LocalAccount:
@@ -73,6 +79,8 @@ class Demo:
         }
         self.arbiters = [Signer(self.w3, a) for a in accounts[5:8]]
         self.keeper = Signer(self.w3, accounts[9])  # anyone: finalizes after the review window
+        # a re-execution evaluator: no party's principal or operator
+        self.evaluator = Signer(self.w3, accounts[4])
         self.agents: dict[str, int] = {}
         self.owner_of: dict[str, str] = {}
         self.operators: dict[str, Signer] = {}
@@ -320,6 +328,98 @@ class Demo:
             "status": ended.status.name.lower(),
         }
 
+    def evaluated_job(self) -> dict[str, Any]:
+        """A formatter agent sells a deterministic task through a listing that names
+        a re-execution evaluator; the evaluator recomputes the result, compares its
+        keccak256 with the delivered result hash (`evaluation.judge`, as
+        scripts/evaluator.py does) and approves: the job completes, the evaluator
+        earns its fee and the ValidationRegistry records the verdict."""
+        self.step(
+            f"A formatter sells {EVALUATED_TASK!r} through a listing judged by a re-execution "
+            f"evaluator for {EVALUATOR_FEE_BPS / 100:g} %"
+        )
+        formatter = self.register("formatter", "Lingua Labs", "ipfs://demo/formatter.json")
+        provider = self.operators["formatter"]
+        token = self.token.address
+        listing_id = self.listings.create(
+            provider,
+            formatter,
+            EVALUATED_TASK,
+            token,
+            EVALUATED_PRICE,
+            3_600,
+            Web3.keccak(text=f"terms of formatter/{EVALUATED_TASK}"),
+            f"ipfs://demo/terms/formatter-{EVALUATED_TASK}.json",
+        )
+        self.listings.set_evaluator(provider, listing_id, self.evaluator.address, EVALUATOR_FEE_BPS)
+        self.listing_ids[f"formatter/{EVALUATED_TASK}"] = listing_id
+        job_id = self.hire_listing(EVALUATED_TASK, listing_id)
+        self.escrow.accept(provider, job_id)
+        result = recompute(EVALUATED_TASK, EVALUATED_BRIEF)  # the provider's work
+        self.escrow.deliver(
+            provider, job_id, Web3.keccak(result), f"ipfs://demo/results/{EVALUATED_TASK}.txt"
+        )
+        # The evaluator's side: re-execute the brief, compare hashes, send the verdict.
+        evaluators = EvaluatorClient(self.w3, self.escrow.address)
+        named = evaluators.evaluator_of(job_id)
+        verdict = judge(
+            self.escrow.job(job_id),
+            recompute(EVALUATED_TASK, EVALUATED_BRIEF),
+            method=f"re-execution:{EVALUATED_TASK}",
+        )
+        evaluators.send(self.evaluator, verdict)
+        fee = self.escrow.fees_owed(self.evaluator.address, token)
+        status = self.escrow.job(job_id).status.name.lower()
+        self.say(
+            f"  listing #{listing_id}: {units(EVALUATED_PRICE)}, evaluator "
+            f"{named.address[:10]}… for {named.fee_bps} bps; job {hex(job_id)} delivered"
+        )
+        self.say(
+            f"  the evaluator re-ran {EVALUATED_TASK!r}: keccak256 "
+            f"{verdict.expected_hash.hex()[:12]}… "
+            f"{'matches' if verdict.approved else 'differs from'} the delivered hash -> "
+            f"{verdict.report['verdict']}; job {status}"
+        )
+        self.say(
+            f"  the evaluator earned {units(fee)} ({named.fee_bps / 100:g} % of "
+            f"{units(EVALUATED_PRICE)}); report hash 0x{verdict.report_hash.hex()[:12]}…"
+        )
+        validation: dict[str, Any] | None = None
+        if "ValidationRegistry" in self.record.contracts:
+            from agentmarket.validation import ValidationClient
+
+            registry = ValidationClient(self.w3, self.record.address("ValidationRegistry"))
+            recorded = registry.job_status(job_id)
+            validation = {
+                "request_hash": "0x" + recorded.request_hash.hex(),
+                "validator": recorded.validator,
+                "agent_id": recorded.agent_id,
+                "response": recorded.response,
+                "response_hash": "0x" + recorded.response_hash.hex(),
+                "job_verdict": recorded.job_verdict,
+            }
+            self.say(
+                f"  ValidationRegistry: response {recorded.response}/100 from the evaluator "
+                f"for agent #{recorded.agent_id}"
+                + (" (a final job verdict)" if recorded.job_verdict else "")
+            )
+        else:
+            self.notes.append("ValidationRegistry is not deployed: the verdict was not recorded")
+        return {
+            "job_id": job_id,
+            "listing_id": listing_id,
+            "task": EVALUATED_TASK,
+            "price": EVALUATED_PRICE,
+            "evaluator": self.evaluator.address,
+            "fee_bps": named.fee_bps,
+            "fee": fee,
+            "expected_fee": evaluator_fee(EVALUATED_PRICE, EVALUATOR_FEE_BPS),
+            "verdict": verdict.report["verdict"],
+            "report_hash": "0x" + verdict.report_hash.hex(),
+            "status": status,
+            "validation": validation,
+        }
+
     def time_travel(self) -> None:
         review_deadline = self.escrow.job(self.jobs["code review"]).deadline
         delivery_deadline = self.escrow.job(self.jobs["translation"]).deadline
@@ -427,6 +527,7 @@ class Demo:
             "fee_bps": int(config["fee_bps"]),
             "fee_recipient": fee_recipient,
             "fees_owed": self.escrow.fees_owed(fee_recipient, token),
+            "evaluator_fees_owed": self.escrow.fees_owed(self.evaluator.address, token),
             "escrow_token_balance": self.token.balance(self.escrow.address),
             "principals": {
                 name: {"address": s.address, "wallet_balance": self.token.balance(s.address)}
@@ -450,6 +551,9 @@ class Demo:
         for name, a in summary["agents"].items():
             balances.add_row(f"#{a['agent_id']}", name, a["principal"], units(a["balance"]))
         balances.add_row("", "fees + forfeits", "protocol", units(summary["fees_owed"]))
+        balances.add_row(
+            "", "evaluator fees", "re-execution", units(summary["evaluator_fees_owed"])
+        )
         self.console.print()
         self.console.print(balances)
         rep = reputation_table(
@@ -485,6 +589,7 @@ def run_demo(console: Console | None = None) -> dict[str, Any]:
     demo.offer_job()
     demo.late_job()
     dispute = demo.disputed_job()
+    evaluation = demo.evaluated_job()
     demo.time_travel()
     demo.after_deadlines()
     tab = demo.tab_payments()
@@ -493,6 +598,7 @@ def run_demo(console: Console | None = None) -> dict[str, Any]:
     summary["cap_revert"] = cap_reason
     summary["dispute"] = dispute
     summary["tab"] = tab
+    summary["evaluation"] = evaluation
     demo.indexer.close()
     demo.print_tables(summary)
     return summary

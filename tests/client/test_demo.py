@@ -26,6 +26,7 @@ def test_demo__json_summary__balances_and_reputation_add_up() -> None:
     assert jobs["summary"] == "completed"
     assert jobs["code review"] == "completed"  # finalized by a keeper after the review window
     assert jobs["translation"] == "refunded"  # missed its delivery deadline
+    assert jobs["uppercase"] == "completed"  # approved by its re-execution evaluator
     assert s["cap_revert"] == "escrow: over job cap"
     assert [d["price"] for d in s["discovered"]] == [20 * UNIT, 25 * UNIT]
 
@@ -34,11 +35,27 @@ def test_demo__json_summary__balances_and_reputation_add_up() -> None:
     assert agents["translator"]["balance"] == 0
     assert agents["translator"]["reputation"]["failed"] == 1
     assert agents["summarizer"]["reputation"]["average_score"] == 9200
-    assert agents["orchestrator"]["reputation"]["completed"] == 2
+    assert agents["orchestrator"]["reputation"]["completed"] == 3
 
-    # solvency: everything the escrow holds is someone's balance or owed fees
+    # the evaluated job: re-executed, approved, the fee exact, the verdict recorded
+    ev = s["evaluation"]
+    evaluated_price, evaluator_fee = 10 * UNIT, 10 * UNIT * 200 // 10_000
+    assert (ev["task"], ev["price"], ev["fee_bps"]) == ("uppercase", evaluated_price, 200)
+    assert ev["verdict"] == "approved" and ev["status"] == "completed"
+    assert ev["fee"] == ev["expected_fee"] == evaluator_fee == s["evaluator_fees_owed"]
+    assert agents["formatter"]["balance"] == net(evaluated_price - evaluator_fee)
+    formatter = agents["formatter"]["reputation"]
+    assert (formatter["completed"], formatter["validated"]) == (1, 1)
+    if ev["validation"] is not None:  # ValidationRegistry deployed
+        assert ev["validation"]["response"] == 100 and ev["validation"]["job_verdict"]
+        assert ev["validation"]["validator"] == ev["evaluator"]
+        assert ev["validation"]["agent_id"] == agents["formatter"]["agent_id"]
+        assert ev["validation"]["response_hash"] == ev["report_hash"]
+
+    # solvency (I1): everything the escrow holds is someone's balance or owed fees,
+    # the protocol's and the evaluator's
     held = sum(a["balance"] for a in agents.values()) + s["fees_owed"]
-    assert held == s["escrow_token_balance"]
+    assert held + s["evaluator_fees_owed"] == s["escrow_token_balance"]
 
     if s["dispute"] is not None:  # DisputeResolver deployed: the panel ruled 30 % / 70 %
         assert jobs["second summary"] == "resolved"
@@ -46,14 +63,16 @@ def test_demo__json_summary__balances_and_reputation_add_up() -> None:
         bond, price = s["dispute"]["bond"], 25 * UNIT
         provider_share = price * 30 // 100
         assert agents["orchestrator"]["balance"] == (
-            400 * UNIT - 20 * UNIT - 40 * UNIT - provider_share - bond * 30 // 100
+            400 * UNIT - 20 * UNIT - 40 * UNIT - evaluated_price - provider_share - bond * 30 // 100
         )
         assert agents["researcher"]["balance"] == (
             20 * UNIT + net(provider_share) - bond * 70 // 100
         )
     else:
         assert s["notes"]
-        assert agents["orchestrator"]["balance"] == 400 * UNIT - 20 * UNIT - 40 * UNIT
+        assert agents["orchestrator"]["balance"] == (
+            400 * UNIT - 20 * UNIT - 40 * UNIT - evaluated_price
+        )
 
 
 def test_demo__prints_tables() -> None:
@@ -61,3 +80,4 @@ def test_demo__prints_tables() -> None:
     assert result.exit_code == 0, result.stderr
     assert "Escrow balances" in result.stdout and "Reputation" in result.stdout
     assert "escrow: over job cap" in result.stdout
+    assert "re-ran 'uppercase'" in result.stdout and "approved" in result.stdout
