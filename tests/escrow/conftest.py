@@ -43,7 +43,7 @@ from .helpers import (
     TAG,
     TERMS,
     ZERO,
-    now,
+    offer_fields,
     set_wallet,
     sign_offer,
 )
@@ -353,17 +353,7 @@ def offer(world: SimpleNamespace) -> Callable[..., tuple[Any, ...]]:
     """`offer(**overrides)` -> (offer tuple, v, r, s), signed by the provider's operator."""
 
     def _offer(signer: LocalAccount | None = None, **overrides: Any) -> tuple[Any, ...]:
-        fields = {
-            "provider_id": world.provider_id,
-            "client_id": world.client_id,
-            "token": world.token.address,
-            "price": PRICE,
-            "delivery_time": DELIVERY_TIME,
-            "terms_hash": TERMS,
-            "nonce": 1,
-            "expiry": now() + 3_600,
-        }
-        fields.update(overrides)
+        fields = offer_fields(world, **overrides)
         return sign_offer(world.escrow, signer or world.provider_key, fields)
 
     return _offer

@@ -22,7 +22,18 @@ from typing import Any
 import boa
 
 from .conftest import CONTRACTS, build_world, deploy_with_real_reputation, governor_of, load
-from .helpers import DELIVERY_TIME, E18, PRICE, RESULT, RESULT_URI, TAG, TERMS, now, sign_offer
+from .helpers import (
+    DELIVERY_TIME,
+    E18,
+    PRICE,
+    RESULT,
+    RESULT_URI,
+    TAG,
+    TERMS,
+    now,
+    offer_fields,
+    sign_offer,
+)
 
 
 def calldata_gas(data: bytes) -> tuple[int, int]:
@@ -122,16 +133,7 @@ def _measure(world: Any, funder: str) -> dict[str, int]:
         return sign_offer(
             escrow,
             world.provider_key,
-            {
-                "provider_id": world.provider_id,
-                "client_id": world.client_id,
-                "token": world.token.address,
-                "price": PRICE,
-                "delivery_time": DELIVERY_TIME,
-                "terms_hash": TERMS,
-                "nonce": nonce,
-                "expiry": expiry,
-            },
+            offer_fields(world, nonce=nonce, expiry=expiry),
         )
 
     def life(gas: dict[str, int] | None) -> None:

@@ -47,6 +47,23 @@ def now() -> int:
     return int(boa.env.evm.patch.timestamp)
 
 
+def offer_fields(world: Any, **overrides: Any) -> dict[str, Any]:
+    """The fields of an offer from `world`'s provider to its client at PRICE
+    (nonce 1, valid for an hour, no evaluator), with `overrides` applied."""
+    fields: dict[str, Any] = {
+        "provider_id": world.provider_id,
+        "client_id": world.client_id,
+        "token": world.token.address,
+        "price": PRICE,
+        "delivery_time": DELIVERY_TIME,
+        "terms_hash": TERMS,
+        "nonce": 1,
+        "expiry": now() + 3_600,
+    }
+    fields.update(overrides)
+    return fields
+
+
 def sign_offer(
     escrow: Any, signer: LocalAccount, offer: dict[str, Any], chain_id: int | None = None
 ) -> tuple[tuple[Any, ...], int, int, int]:

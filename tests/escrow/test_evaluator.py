@@ -35,7 +35,6 @@ from .helpers import (
     BOND_FLOOR,
     COMPLETED,
     DELIVERED,
-    DELIVERY_TIME,
     DISPUTED,
     FEE_BPS,
     OUT_COMPLETED,
@@ -50,26 +49,13 @@ from .helpers import (
     RESPONSE_WINDOW,
     RESULT,
     REVIEW_WINDOW,
-    TERMS,
     ZERO,
     now,
+    offer_fields,
     set_wallet,
 )
 
-
-def _fields(world, **overrides):
-    fields = {
-        "provider_id": world.provider_id,
-        "client_id": world.client_id,
-        "token": world.token.address,
-        "price": PRICE,
-        "delivery_time": DELIVERY_TIME,
-        "terms_hash": TERMS,
-        "nonce": 1,
-        "expiry": now() + 3_600,
-    }
-    fields.update(overrides)
-    return fields
+_fields = offer_fields
 
 
 def _eip712_digest(world, **overrides) -> bytes:
