@@ -24,6 +24,7 @@ from web3.types import TxReceipt
 
 from agentmarket.artifacts import load_artifact
 from agentmarket.chain import Signer, connect, funded_test_accounts, time_travel
+from agentmarket.evaluation_bench import evaluation_steps
 from agentmarket.market import (
     DisputeClient,
     EscrowClient,
@@ -65,10 +66,14 @@ TARGETS: dict[str, int] = {
 # registry's operator check (5,262, a cold account and a cold word) and a
 # 66-byte URI in calldata and event, ~40,500 before the escrow's own code; the
 # two lives add up the steps, each within its own target but `deliver`.
+# Issue #9 (evaluators) raised the lives by what naming an evaluator costs a
+# job that names none: `hire` reads two more words of the listing's
+# `hire_info` (+121 over the whole life), and a signed offer carries two more
+# signed fields (+256 of calldata alone, +314 over `life_with_offer`).
 MISSED_TARGETS: dict[str, int] = {
     "deliver": 42_751,
-    "life": 255_194,
-    "life_with_offer": 226_236,
+    "life": 255_315,
+    "life_with_offer": 226_550,
 }
 
 # Tab steps with no DESIGN target (issue #8 names them): held to today's
@@ -103,12 +108,25 @@ VALIDATION_CEILINGS: dict[str, int] = {
     "validation_response": 84_000,
 }
 
+# A job evaluator's verdicts (issue #9 names them, with no target): held to
+# today's figure, rounded up. Beside settling the job (`approve` pays as
+# `complete` does, `reject` rewrites the job word), a verdict credits the
+# evaluator's fee (one rewritten word) and is recorded, final, in the
+# validation registry: three fresh words, two list lengths, two summary words
+# and the report hash's fresh word, ~112,000 of the total. `approve` also
+# writes the reputation facts with the provider's verdict counter (~30,000).
+EVALUATION_CEILINGS: dict[str, int] = {
+    "approve": 216_000,
+    "reject": 175_000,
+}
+
 # What the tests hold every measured step to.
 CEILINGS: dict[str, int] = {
     **TARGETS,
     **MISSED_TARGETS,
     **TAB_CEILINGS,
     **VALIDATION_CEILINGS,
+    **EVALUATION_CEILINGS,
 }
 
 # What reference contracts spend on the same step on the same EVM
@@ -196,9 +214,8 @@ class Market:
         del tx["gas"]
         receipt = bench.funder.send(dict(tx))
         self.token = w3.eth.contract(address=receipt["contractAddress"], abi=art.abi)
-        bench.funder.transact(
-            self.escrow.contract.functions.set_token(self.token.address, True, 10**18)
-        )
+        # The funder deployed the protocol and governs it: it owns the escrow's governor.
+        self.escrow.set_token(bench.funder, self.token.address, True, 10**18)
 
         self.client_principal = bench.fresh_signer("client-principal")
         self.provider_principal = bench.fresh_signer("provider-principal")
@@ -398,6 +415,7 @@ def measure_all() -> tuple[dict[str, int], dict[str, int]]:
         results.update(tab_steps(bench))
     if "ValidationRegistry" in bench.deployment.contracts:
         results.update(validation_steps(bench))
+        results.update(evaluation_steps(bench))
     return results, code_sizes(bench)
 
 

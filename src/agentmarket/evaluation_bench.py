@@ -1,0 +1,65 @@
+"""Evaluator benchmarks: gas of a job evaluator's `approve` and `reject`.
+
+`evaluation_steps` is called by `agentmarket.bench` (whole-transaction gas,
+same chain and rules as every other step, into `benchmarks/gas.json`).
+
+Steady state, as the other steps: the provider sells through a second
+listing that names an evaluator (2 % fee), and one job of that listing was
+approved and one rejected before, so the evaluator's fee word, the
+reputation words (the provider's verdict counters included) and the
+validation registry's list lengths and summaries exist. Each measured
+verdict carries a report hash, as `scripts/evaluator.py` sends one, so it
+also pays the registry's fresh response-hash word.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from web3 import Web3
+from web3.types import TxReceipt
+
+from agentmarket.evaluation import EvaluatorClient
+
+if TYPE_CHECKING:
+    from agentmarket.bench import Bench
+
+EVALUATOR_FEE_BPS = 200
+
+
+def _gas(receipt: TxReceipt) -> int:
+    return int(receipt["gasUsed"])
+
+
+def evaluation_steps(bench: Bench) -> dict[str, int]:
+    """`approve` and `reject` of a delivered job by its evaluator, in a steady state."""
+    m = bench.market
+    evaluator = bench.fresh_signer("evaluator")
+    client = EvaluatorClient(bench.w3, m.escrow.address)
+    base = m.listings.get(m.listing_id)
+    listing_id = m.listings.create(
+        m.provider_op,
+        m.provider_id,
+        "translate",
+        base.token,
+        base.price,
+        base.max_delivery_time,
+        base.terms_hash,
+    )
+    m.listings.set_evaluator(m.provider_op, listing_id, evaluator.address, EVALUATOR_FEE_BPS)
+
+    def delivered() -> int:
+        job_id = m.escrow.hire(m.client_op, m.listings.get(listing_id), m.client_id)
+        m.escrow.accept(m.provider_op, job_id)
+        m.deliver(job_id)
+        return job_id
+
+    def report(n: int) -> bytes:
+        return bytes(Web3.keccak(text=f"bench-evaluation-report-{n}"))
+
+    client.approve(evaluator, delivered(), report(1))
+    client.reject(evaluator, delivered(), report(2))
+    return {
+        "approve": _gas(client.approve(evaluator, delivered(), report(3))),
+        "reject": _gas(client.reject(evaluator, delivered(), report(4))),
+    }
