@@ -1,8 +1,9 @@
 """The Python model the protocol machine compares the contracts against.
 
 Written from DESIGN.md and the contracts' NatSpec, not from their code paths:
-ledger balances, fees, jobs, tabs, disputes, the panel's tallies, operator
-budgets and reputation counters, all exact to the unit.
+ledger balances, fees (the protocol's and the evaluators'), jobs, tabs,
+disputes, the panel's tallies, operator budgets and reputation counters, all
+exact to the unit.
 """
 
 from __future__ import annotations
@@ -14,6 +15,29 @@ MAX_UINT = 2**256 - 1
 CAP_UNLIMITED = MAX_UINT
 WEIGHT_UNIT = 10**18
 MAX_DELIVERY_TIME = 365 * 86_400
+MAX_EVALUATOR_FEE_BPS = 1_000
+
+# Job statuses (JobEscrow), and the transitions DESIGN draws (I3): from
+# nothing to a hire's first state, then along the job's life; nothing leaves
+# Completed, Refunded or Resolved.
+NONE, REQUESTED, ACCEPTED, DELIVERED, COMPLETED, REFUNDED, DISPUTED, REJECTED, RESOLVED = range(9)
+TRANSITIONS = frozenset(
+    {
+        (NONE, REQUESTED),
+        (NONE, ACCEPTED),
+        (REQUESTED, ACCEPTED),
+        (REQUESTED, REFUNDED),  # decline, cancel, reclaim
+        (ACCEPTED, DELIVERED),
+        (ACCEPTED, REFUNDED),  # reclaim
+        (DELIVERED, COMPLETED),  # complete, finalize, the evaluator's approval
+        (DELIVERED, DISPUTED),  # the client disputes
+        (DELIVERED, REJECTED),  # the evaluator's rejection
+        (REJECTED, DISPUTED),  # the provider contests
+        (REJECTED, REFUNDED),  # the client reclaims after the response deadline
+        (REJECTED, COMPLETED),  # the client pays anyway
+        (DISPUTED, RESOLVED),
+    }
+)
 
 
 @dataclass
@@ -38,6 +62,8 @@ class Listing:
     version: int
     state: int  # 1 active, 2 paused, 3 closed
     stale: tuple[str, int, int] | None = None  # a quote from before the last edit
+    evaluator: str | None = None  # named on every job hired from it
+    evaluator_fee_bps: int = 0
 
 
 @dataclass
@@ -63,6 +89,35 @@ class Job:
     case: int | None = None
     proposals: dict[str, int] = field(default_factory=dict)
     rated: set[str] = field(default_factory=set)
+    opener: str = "client"  # who opened the dispute: "client", or "provider" (a contest)
+    # evaluator
+    evaluator: str | None = None
+    evaluator_fee_bps: int = 0
+    verdict: bool | None = None  # approved, rejected, or none yet
+    # I4 per job: where the price went (`price` is what the hire locked)
+    price: int = 0
+    paid: int = 0  # to the provider, net of the protocol fee
+    protocol_fee: int = 0
+    evaluator_fee: int = 0
+    refund: int = 0  # back to the client (a lower final price included)
+    bonds_back: int = 0
+    bonds_forfeited: int = 0
+    # I3: the status last read from the chain
+    seen: int = NONE
+
+    def books(self) -> None:
+        """I4 for one job: the locked price is exactly provider pay +
+        protocol fee + evaluator fee + refund (+ what is still locked while
+        the job is open), and the bonds posted are exactly those returned
+        plus those forfeited (once it is resolved)."""
+        locked = self.amount if self.status not in (COMPLETED, REFUNDED, RESOLVED) else 0
+        parts = self.paid + self.protocol_fee + self.evaluator_fee + self.refund + locked
+        assert self.price == parts, (self.job_id, self.price, parts)
+        if self.status == RESOLVED:
+            posted = self.client_bond + self.provider_bond
+            assert posted == self.bonds_back + self.bonds_forfeited, (self.job_id, posted)
+        else:
+            assert self.bonds_back == self.bonds_forfeited == 0
 
 
 @dataclass
@@ -111,6 +166,8 @@ class Facts:
     rating_count: int = 0
     rating_weight: int = 0
     rating_score: int = 0
+    validated: int = 0  # a provider's jobs its evaluator approved (inside `completed`)
+    rejected: int = 0  # a provider's jobs whose rejection stood (inside `failed`)
 
 
 def floor_share(amount: int, percent: int) -> int:
@@ -141,16 +198,20 @@ def ruling_payout(amount: int, bond: int, ruling: int) -> tuple[int, int, int, i
 
 def record(facts: dict[int, Facts], job: Job | Tab, outcome: int, weighted: int) -> None:
     """What the escrow's settlement writes for both sides (DESIGN: every ending;
-    a tab's closing is its one settlement)."""
+    a tab's closing is its one settlement). An evaluator's verdict also counts
+    for the provider: 9 (approved, paid) in `validated`, 8 (rejected, then
+    reclaimed) in `rejected`."""
     if job.norep:
         return
     c, p = facts[job.client], facts[job.provider]
-    if outcome == 1:
+    if outcome in (1, 9):
         c.completed += 1
         p.completed += 1
+        p.validated += outcome == 9
     elif outcome in (2, 3, 8):
         p.failed += 1
         c.refunded += 1
+        p.rejected += outcome == 8
     elif outcome == 4:
         c.won += 1
         p.lost += 1

@@ -29,6 +29,7 @@ from .world import (
     DISPUTED,
     MODE_NORMAL,
     MODE_REENTRANT,
+    NO_EVALUATOR,
     REFUNDED,
     REQUESTED,
     RESOLVED,
@@ -83,7 +84,7 @@ def test_hostile_receiver__reverting_hook_fails_only_its_own_withdrawal(world: W
 def _rebasing(world: World) -> Any:
     token = load("MockRebasingToken")
     with boa.env.prank(world.governance):
-        world.escrow.set_token(token.address, True, 10**18)
+        world.governor.set_token(token.address, True, 10**18)
     return token
 
 
@@ -147,7 +148,7 @@ def test_blocklisted_receiver__settles_and_withdraws_to_another_address(
     d = Driver(world)
     usdc = load("MockBlocklistToken")
     with boa.env.prank(world.governance):
-        d.e.set_token(usdc.address, True, 10**30 // 10**6)
+        world.governor.set_token(usdc.address, True, 10**30 // 10**6)
     a1, _, a3, _ = world.agents
     done = d.job_in(DELIVERED, a1, a3, usdc, 1_000_000)
     refunded = d.job_in(REQUESTED, a1, a3, usdc, 500_000)
@@ -187,12 +188,12 @@ def test_offer_replay__across_agents__reverts(world: World) -> None:
     d.fund(a1, t18, 3 * PRICE)
     op3: LocalAccount = world.operators[a3][0]
     expiry = now() + 3_600
-    mine = (a3, a1, t18.address, PRICE, 3 * DAY, b"\1" * 32, 1, expiry)
+    mine = (a3, a1, t18.address, PRICE, 3 * DAY, b"\1" * 32, NO_EVALUATOR, 0, 1, expiry)
     v, r, s = sign_offer(op3, mine, str(d.e.address))
     forged = (a4, *mine[1:])
     with boa.env.prank(d.principal(a1)), boa.reverts("escrow: bad signature"):
         d.e.hire_with_offer(forged, a1, v, r, s)
-    for_other = (a4, a1, t18.address, PRICE, 3 * DAY, b"\1" * 32, 2, expiry)
+    for_other = (a4, a1, t18.address, PRICE, 3 * DAY, b"\1" * 32, NO_EVALUATOR, 0, 2, expiry)
     v2, r2, s2 = sign_offer(op3, for_other, str(d.e.address))
     with boa.env.prank(d.principal(a1)), boa.reverts("escrow: bad signature"):
         d.e.hire_with_offer(for_other, a1, v2, r2, s2)
@@ -201,7 +202,7 @@ def test_offer_replay__across_agents__reverts(world: World) -> None:
     with boa.env.prank(d.principal(a1)):
         d.e.hire_with_offer(mine, a1, v, r, s)
     p0: LocalAccount = world.principals[0]
-    own = (a2, a3, t18.address, PRICE, 3 * DAY, b"\1" * 32, 3, expiry)
+    own = (a2, a3, t18.address, PRICE, 3 * DAY, b"\1" * 32, NO_EVALUATOR, 0, 3, expiry)
     v3, r3, s3 = sign_offer(p0, own, str(d.e.address))
     d.fund(a3, t18, PRICE)
     with boa.env.prank(d.principal(a3)):
@@ -410,7 +411,7 @@ def test_hostile_arbitrator__on_the_real_escrow__cannot_trap_or_take_funds(
     hostile = world.hostile
     c = world.escrow.config(world.hostile_config)
     with boa.env.prank(world.governance):
-        world.escrow.add_config(tuple(c))
+        world.governor.add_config(tuple(c))
     bond = max(BOND_FLOOR, PRICE * 1_000 // 10_000)
 
     def answered(mode: int, data: bytes = b"") -> int:

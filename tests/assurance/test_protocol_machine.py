@@ -7,35 +7,53 @@ spending policies and four tokens (18 and 6 decimals, a USDT-like one that
 returns nothing, and a switchable weird one: false-returning, fee-on-transfer,
 zero-reverting, reentrant hook). Every role acts, hostile ones included:
 strangers, the other party, stale operators, frozen operators, governance,
-the guardian, the arbiters, a hostile court and a court with no code. Tabs
-(`tabs_rules.py`) share the ledger: opened, topped up, redeemed one or two at
-a time with vouchers signed by every kind of key (replayed, stale, over the
-deposit), closed by the provider or after the client's request and delay.
+the guardian, the arbiters, a hostile court and a court with no code. Jobs
+may name an evaluator (from the listing, which the provider sets and
+changes, or from the signed offer; a random fee of 0 to 1,000 bps, or one
+over the cap; sometimes an address that is or becomes a party): it approves
+(the job completes, outcome 9) or rejects (Rejected, then the provider
+contests through the resolver with the sides swapped, the client reclaims
+after the response deadline, or pays anyway), and claims its fees; the
+other evaluator, the parties and strangers try verdicts and are refused
+with nothing changed. Every verdict is checked in the real
+ValidationRegistry. Tabs (`tabs_rules.py`) share the ledger: opened, topped
+up, redeemed one or two at a time with vouchers signed by every kind of key
+(replayed, stale, over the deposit), closed by the provider or after the
+client's request and delay.
 
 A Python model (`model.py`) predicts every call's outcome: the machine either
 performs the call and updates the model, or expects a revert. After every
 step (cheaply: only what the step touched):
 
 - I1 solvency, per token: `balanceOf(escrow) == Σ free + Σ locked in open
-  jobs + Σ bonds + Σ unredeemed deposits of open tabs + fees owed`, each term
-  from the model, and every touched balance, fee, job and tab equal to the
-  model's;
+  (Rejected included) jobs + Σ bonds + Σ unredeemed deposits of open tabs +
+  fees owed` (the protocol's and the evaluators'), each term from the model,
+  and every touched balance, fee, job and tab equal to the model's;
 - I2 liveness: every open job has a deadline after which one party alone can
-  end it (checked on the table each step; driven for real, in a snapshot, at
+  end it (a Rejected job's client reclaims from its response deadline on;
+  checked on the table each step; driven for real, in a snapshot, at
   the end of every example: every open job is ended by one party and every
   unit is withdrawn until the escrow holds nothing);
-- I3 finality: only drawn transitions (the model decides), terminal jobs
-  never change (re-read at the end of every example);
+- I3 finality: every status the chain shows for a job, read after each step
+  that touched it, follows the last one read by a drawn transition
+  (`model.TRANSITIONS`: Delivered -> Completed by approval, Delivered ->
+  Rejected, Rejected -> Disputed / Refunded / Completed among them), terminal
+  jobs never change (re-read at the end of every example);
 - I4 conservation: every settlement's on-chain ledger deltas add up to what
-  the job took in (amount and bonds), read before and after; per tab, every
+  the job took in (amount and bonds; an evaluator's fee included), read
+  before and after, a rejection's to the evaluator's fee; per job, the
+  locked price == provider pay + protocol fee + evaluator fee + refund (+
+  what is still locked) and the bonds == returned + forfeited; per tab, every
   redemption's and closing's deltas add up to what left the tab, and its
   deposits == provider pay + fees (f of the cumulative value) + refund +
   unredeemed;
 - I5 reputation: counters of the touched agents equal the model (only
   settlements write them; a tab's only settlement is its closing, which
   writes one completed job worth its net redeemed value, unless nothing was
-  redeemed or the sides shared a principal), one rating per side, none
-  without a paid job between different principals;
+  redeemed or the sides shared a principal; an approval counts completed
+  and the provider's `validated`, a rejection that stood failed / refunded
+  and the provider's `rejected`), one rating per side, none without a paid
+  job between different principals;
 - I6 budget: the operator's spending window equals the model's and stays
   within the caps; refusals are predicted;
 - I7 governance: admin and guardian steps leave every balance, fee and job
@@ -44,7 +62,8 @@ step (cheaply: only what the step touched):
 Size: `AGENTMARKET_MACHINE` = "ci" (default, at least 20,000 steps), "deep"
 (at least 200,000), and a reduced count when `AGENTMARKET_CODEGEN=venom`.
 The number of steps run is asserted and written to
-`.build/assurance/machine-<profile>.json`.
+`.build/assurance/machine-<profile>.json`, with how often each evaluator
+path succeeded (`EVALUATOR_PATHS`).
 """
 
 from __future__ import annotations
@@ -53,6 +72,7 @@ import copy
 import json
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -78,6 +98,8 @@ from .model import (
     BPS,
     CAP_UNLIMITED,
     MAX_DELIVERY_TIME,
+    MAX_EVALUATOR_FEE_BPS,
+    TRANSITIONS,
     WEIGHT_UNIT,
     Config,
     Facts,
@@ -98,7 +120,13 @@ from .world import (
     MODE_FEE,
     MODE_NORMAL,
     MODE_REENTRANT,
+    NO_EVALUATOR,
+    OUT_COMPLETED,
+    OUT_REFUNDED_LATE,
+    OUT_REJECTED,
+    OUT_VALIDATED,
     REFUNDED,
+    REJECTED,
     REQUESTED,
     RESOLVED,
     ROOT,
@@ -120,8 +148,9 @@ STEPS_PER_EXAMPLE = 100
 # The end-of-example liveness drive withdraws every unit on every DRAIN_EVERY-th example.
 DRAIN_EVERY = 4
 # (examples per batch, minimum steps to run); batches run until the minimum is met
+# (small ci batches: the run stops within about 2,000 steps of its minimum)
 PROFILES: dict[str, tuple[int, int]] = {
-    "ci": (50, 20_000),
+    "ci": (25, 20_000),
     "deep": (500, 200_000),
     "venom": (25, 5_000),
     "smoke": (10, 200),  # a quick look while editing the machine
@@ -144,9 +173,22 @@ price_ix = st.integers(min_value=0, max_value=3)
 deltas = st.sampled_from([-1, 0, 1])
 jumps = st.sampled_from([1, 59, 3_600, 3_600, 6 * 3_600, DAY, 3 * DAY, 8 * DAY])
 rulings = st.sampled_from([0, 1, 2, 3, 3 + 37, 3 + 50, 3 + 99, 103, 104])
+# an evaluator's fee: the edges (one over the cap is refused), or any in range
+evaluator_fees = st.one_of(
+    st.sampled_from([0, 1, MAX_EVALUATOR_FEE_BPS, MAX_EVALUATOR_FEE_BPS + 1]),
+    st.integers(0, MAX_EVALUATOR_FEE_BPS),
+)
+# who an offer or a listing names as evaluator: 0 and 1 the two evaluators,
+# 2 none, 3 none but with a fee, 4 a principal, 5 an operator key of the
+# provider (both parties now or maybe later)
+evaluator_picks = st.sampled_from([0, 0, 0, 1, 1, 2, 2, 2, 3, 4, 5])
+# one to three stages of a job's life and a choice (0..11) for each
+plans = st.integers(0, 3 * 12**3 - 1)
 
 ACTIVE, PAUSED, CLOSED = 1, 2, 3
-OPEN = (REQUESTED, ACCEPTED, DELIVERED, DISPUTED)
+OPEN = (REQUESTED, ACCEPTED, DELIVERED, DISPUTED, REJECTED)
+# the open states whose exit is the job's own deadline (word A)
+TIMED = (REQUESTED, ACCEPTED, DELIVERED, REJECTED)
 DELIVERIES = (3_600, 3 * DAY, 400 * DAY)  # the last one is above the escrow's bound
 CLIENT, PROVIDER = "client", "provider"
 
@@ -156,6 +198,37 @@ def _selector(signature: str) -> bytes:
 
 
 STEPS_RUN = {"steps": 0, "examples": 0}
+# How often the evaluator paths succeeded (written to the report). A deep run
+# fails if one never ran; a ci run if a whole group never ran (each group
+# runs 20 times or more in a ci run, each path usually 10 or more).
+EVALUATOR_PATHS = (
+    "evaluated hire",
+    "approved",
+    "rejected",
+    "verdict refused",
+    "contested",
+    "contest answered",
+    "contest won by default",
+    "contest ended otherwise",
+    "rejected job reclaimed",
+    "rejected job completed",
+    "evaluator fees claimed",
+)
+PATH_GROUPS = (
+    ("evaluated hire",),
+    ("approved", "rejected"),
+    ("verdict refused",),
+    ("contested", "contest answered"),
+    ("contest won by default", "contest ended otherwise"),
+    ("rejected job reclaimed", "rejected job completed"),
+    ("evaluator fees claimed",),
+)
+PATHS: Counter[str] = Counter()
+
+
+def _hit(path: str) -> None:
+    assert path in EVALUATOR_PATHS, path
+    PATHS[path] += 1
 
 
 class ProtocolMachine(TabRules, RuleBasedStateMachine):
@@ -228,6 +301,8 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         self.offer_expiry = 0
         self.listings: dict[int, Listing] = {}
         self.facts = {a: Facts() for a in w.agents}
+        # the validation registry's summary per provider: (verdicts, Σ responses)
+        self.verdicts: dict[int, tuple[int, int]] = {}
         # panel
         self.panel_arbiters: tuple[str, ...] = tuple(w.arbiters)
         self.panel_quorum = 2
@@ -256,11 +331,15 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         for a in w.agents:
             for t in ("T18", "USDC6"):
                 self._create_listing(a, t, self._unit(t), 3 * DAY, 0)
+        # Two listings name an evaluator (the first job below is hired from one).
+        ids = sorted(self.listings)
+        self._set_evaluator(ids[4], w.evaluators[0], 250, 0)
+        self._set_evaluator(ids[7], w.evaluators[1], MAX_EVALUATOR_FEE_BPS, 0)
         # Two jobs to start from: one Requested (from a listing of another
         # principal's agent), one Accepted (a signed offer).
         self.hire(client=0, i=4, kind=0, stale=False)
         self.hire_with_offer(
-            client=2, provider=0, signer=1, variant=0, t=0, p=2, kind=1, replay=False
+            client=2, provider=0, signer=1, variant=0, t=0, p=2, kind=1, replay=False, ev=2, fee=0
         )
         assert len(self.jobs) == 2
         # Two tabs: between two principals, and between one principal's agents.
@@ -276,7 +355,7 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
             return
         try:
             if getattr(self, "ready", False):
-                self._full_check()
+                self._full_check(verdicts=True)
                 self._drive_everything_out(drain=self.example % DRAIN_EVERY == 0)
         finally:
             anchor.__exit__(None, None, None)
@@ -323,6 +402,30 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         role = self._role(agent, who)
         return role == "P" or (role == "O" and not self.frozen[agent])
 
+    def _outsider(self, client: int, provider: int, who: str) -> bool:
+        """Neither side's principal nor operator (frozen or not): what an
+        evaluator must be at the hire and again at its verdict."""
+        return self._role(client, who) is None and self._role(provider, who) is None
+
+    def _evaluator_choice(self, ev: int, fee: int, agent: int, salt: int) -> tuple[str | None, int]:
+        """(evaluator, fee) named by an offer or a listing of `agent`'s (see
+        `evaluator_picks`); the address may be refused as a party."""
+        if ev <= 1:
+            return self.w.evaluators[ev], fee
+        if ev == 2:
+            return None, 0
+        if ev == 3:
+            return None, fee
+        if ev == 4:
+            return str(self.w.principals[salt % len(self.w.principals)].address), fee
+        return str(self.w.operators[agent][salt % 2].address), fee
+
+    def _fee_owners(self) -> list[str]:
+        """Everyone who may be owed fees: the fee recipients, the evaluators,
+        and whoever else the model owes (a principal named as evaluator)."""
+        fixed = [self.w.fee_recipient, self.w.governance, *self.w.evaluators]
+        return fixed + sorted({r for (r, _) in self.fees} - set(fixed))
+
     def _do(self, ok: bool, fn: Callable[[], Any]) -> Any:
         if ok:
             return fn()
@@ -358,9 +461,11 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         return self.weight[t] * paid // WEIGHT_UNIT
 
     @contextmanager
-    def _conserving(self, job: Job) -> Iterator[None]:
-        """I4: the on-chain ledger deltas of a settlement add up to what the
-        job took in (amount still locked plus both bonds)."""
+    def _conserving(self, job: Job, took_in: int | None = None) -> Iterator[None]:
+        """I4: the on-chain ledger deltas of a settlement (the client's, the
+        provider's, the fee recipient's and the job's evaluator's) add up to
+        what the job took in (amount still locked plus both bonds), or to
+        `took_in` (a rejection: the evaluator's fee)."""
         cfg = self.configs[job.config]
         tok = self.addr[job.token]
         keys = [
@@ -368,8 +473,12 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
             lambda: self.e.balance_of(job.provider, tok),
             lambda: self.e.fees_owed(cfg.fee_recipient, tok),
         ]
+        evaluator = job.evaluator
+        if evaluator is not None and evaluator != cfg.fee_recipient:
+            keys.append(lambda: self.e.fees_owed(evaluator, tok))
         before = [int(k()) for k in keys]
-        took_in = job.amount + job.client_bond + job.provider_bond
+        if took_in is None:
+            took_in = job.amount + job.client_bond + job.provider_bond
         yield
         after = [int(k()) for k in keys]
         assert sum(after) - sum(before) == took_in, (before, after, took_in)
@@ -423,6 +532,30 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         if ok:
             self.listings[int(lid)] = Listing(agent, t, price, delivery, 1, ACTIVE)
 
+    def _set_evaluator(self, lid: int, evaluator: str | None, fee: int, kind: int) -> None:
+        """The provider (or a pretender) names the listing's evaluator, or
+        removes it (empty, fee 0): a new version, so older quotes no longer
+        hire; the listing refuses a fee over the cap, a fee without an
+        evaluator and one of the provider's own keys."""
+        ls = self.listings[lid]
+        who = self._who(ls.provider, kind)
+        ok = (
+            self._acts(ls.provider, who)
+            and ls.state in (ACTIVE, PAUSED)
+            and fee <= MAX_EVALUATOR_FEE_BPS
+            and (fee == 0 if evaluator is None else self._role(ls.provider, evaluator) is None)
+        )
+        quote = (ls.token, ls.price, ls.version)
+        with boa.env.prank(who):
+            self._do(
+                ok,
+                lambda: self.w.listings.set_listing_evaluator(lid, evaluator or NO_EVALUATOR, fee),
+            )
+        if ok:
+            ls.evaluator, ls.evaluator_fee_bps = evaluator, fee
+            ls.version += 1
+            ls.stale = quote
+
     # ------------------------------------------------------------ opening jobs
 
     def _open_ok(
@@ -460,6 +593,8 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         delivery: int,
         accepted: bool,
         window: tuple[int, int] | None,
+        evaluator: str | None = None,
+        evaluator_fee_bps: int = 0,
     ) -> None:
         cfg = self.configs[self.current_config]
         self.free[(client, t)] -= price
@@ -480,7 +615,14 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
             delivery_time=delivery,
             config=self.current_config,
             norep=self.owner[client] == self.owner[provider],
+            evaluator=evaluator,
+            evaluator_fee_bps=evaluator_fee_bps if evaluator is not None else 0,
+            price=price,
         )
+        named = tuple(self.e.evaluator_of(job_id))
+        assert named == (evaluator or NO_EVALUATOR, job.evaluator_fee_bps), (job_id, named)
+        if evaluator is not None:
+            _hit("evaluated hire")
         assert job_id not in self.jobs
         self.jobs[job_id] = job
         self.t_jobs.add(job_id)
@@ -492,19 +634,22 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
 
     def _refund(self, job: Job, outcome: int) -> None:
         self._credit(job.client, job.token, job.amount)
+        job.refund += job.amount
         job.status = REFUNDED
         if outcome:
             record(self.facts, job, outcome, 0)
             self.t_rep.update((job.client, job.provider))
 
-    def _settle(self, job: Job) -> None:
+    def _settle(self, job: Job, outcome: int = OUT_COMPLETED) -> None:
         cfg = self.configs[job.config]
         fee = job.amount * cfg.fee_bps // BPS
         paid = job.amount - fee
         self._credit(job.provider, job.token, paid)
         self._fee(cfg.fee_recipient, job.token, fee)
+        job.paid += paid
+        job.protocol_fee += fee
         job.amount, job.status = paid, COMPLETED
-        record(self.facts, job, 1, self._weighted(job.token, paid))
+        record(self.facts, job, outcome, self._weighted(job.token, paid))
         self.t_rep.update((job.client, job.provider))
 
     def _settle_dispute(
@@ -517,7 +662,14 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         self._credit(job.client, job.token, job.amount - share + client_back)
         forfeited = (job.client_bond - client_back) + (job.provider_bond - provider_back)
         self._fee(cfg.fee_recipient, job.token, fee + forfeited)
+        job.paid += paid
+        job.protocol_fee += fee
+        job.refund += job.amount - share
+        job.bonds_back += client_back + provider_back
+        job.bonds_forfeited += forfeited
         job.amount, job.status, job.rstatus = paid, RESOLVED, end
+        if job.opener == PROVIDER:
+            _hit("contest won by default" if end == 3 else "contest ended otherwise")
         record(self.facts, job, outcome, self._weighted(job.token, paid))
         self.t_rep.update((job.client, job.provider))
 
@@ -551,16 +703,28 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         self.t_tokens.add(name)
 
     @precondition(lambda self: any(getattr(self, "fees", {}).values()))
-    @rule(t=token_ix, recipient=st.sampled_from([True, True, True, False]))
-    def claim_fees(self, t: int, recipient: bool) -> None:
+    @rule(t=token_ix, recipient=st.integers(0, 7))
+    def claim_fees(self, t: int, recipient: int) -> None:
+        """A fee recipient, governance or an evaluator (or a principal named
+        as one) pulls what it is owed: token flows out of the escrow."""
         name = TOKENS[t]
-        who = self.w.fee_recipient if recipient else self.w.governance
+        owed_keys = sorted(k for k, v in self.fees.items() if v)
+        if recipient < 4 and owed_keys:  # whoever is owed something
+            who, name = owed_keys[(recipient + t) % len(owed_keys)]
+        else:  # maybe nothing owed: refused
+            owners = self._fee_owners()
+            who = owners[recipient % len(owners)] if recipient < 6 else self.w.fee_recipient
         owed = self.fees.get((who, name), 0)
         ok = owed > 0 and not (name == "WEIRD" and self.mode == MODE_FALSE)
+        held = int(self.t[name].balanceOf(who))
         with boa.env.prank(who):
             self._do(ok, lambda: self.e.claim_fees(self.addr[name], who))
         if ok:
             self.fees[(who, name)] = 0
+            if name != "WEIRD":  # the weird one may burn or reenter on transfer
+                assert int(self.t[name].balanceOf(who)) == held + owed, (who, name)
+            if who in self.w.evaluators:
+                _hit("evaluator fees claimed")
         self.t_fees.add((who, name))
         self.t_tokens.add(name)
 
@@ -720,6 +884,14 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
             ls.version += 1
             ls.stale = quote
 
+    @precondition(lambda self: bool(getattr(self, "listings", None)))
+    @rule(i=picks, ev=evaluator_picks, fee=evaluator_fees, kind=kinds, salt=picks)
+    def set_listing_evaluator(self, i: int, ev: int, fee: int, kind: int, salt: int) -> None:
+        ids = sorted(self.listings)
+        lid = ids[i % len(ids)]
+        evaluator, bps = self._evaluator_choice(ev, fee, self.listings[lid].provider, salt)
+        self._set_evaluator(lid, evaluator, bps, kind)
+
     # ============================================================ rules: hiring
 
     @precondition(lambda self: bool(getattr(self, "listings", None)))
@@ -736,13 +908,25 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         who = self._who(c, kind)
         ok, window = self._open_ok(c, ls.provider, ls.token, ls.price, ls.delivery, who)
         ok = ok and ls.state == ACTIVE and quote == (ls.token, ls.price, ls.version)
+        # the listing's evaluator must not be a party (of either side, now)
+        ev = ls.evaluator
+        ok = ok and (ev is None or self._outsider(c, ls.provider, ev))
         with boa.env.prank(who):
             job_id = self._do(
                 ok, lambda: self.e.hire(lid, c, self.addr[q_token], q_price, q_version)
             )
         if ok:
             self._opened(
-                int(job_id), c, ls.provider, ls.token, ls.price, ls.delivery, False, window
+                int(job_id),
+                c,
+                ls.provider,
+                ls.token,
+                ls.price,
+                ls.delivery,
+                False,
+                window,
+                ev,
+                ls.evaluator_fee_bps,
             )
 
     @precondition(lambda self: bool(getattr(self, "listings", None)))
@@ -765,6 +949,50 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
             self._deposit(c, ls.token, short, self._principal(c))
         self.hire(client, sorted(self.listings).index(lid), kind, False)
 
+    @precondition(lambda self: bool(getattr(self, "listings", None)))
+    @rule(
+        client=agent_ix,
+        i=picks,
+        kind=st.sampled_from([0, 1]),
+        ev=flags,
+        fee=evaluator_fees,
+        offer=flags,
+        t=token_ix,
+        p=price_ix,
+    )
+    def open_evaluated_job(
+        self, client: int, i: int, kind: int, ev: bool, fee: int, offer: bool, t: int, p: int
+    ) -> None:
+        """A client hires another agent with one of the two evaluators named:
+        from an active listing (the provider's principal names one with the
+        fee first if the listing names neither: a new version; the client
+        tops up and hires at the current quote), or with the provider's
+        principal's signed offer naming it."""
+        c = self.w.agents[client]
+        if offer:
+            provider = (client + 1 + i % 3) % 4
+            name = TOKENS[t]
+            short = self._prices(name)[p] - self.free[(c, name)]
+            if short > 0:
+                self._deposit(c, name, short, self._principal(c))
+            self.hire_with_offer(client, provider, 0, 0, t, p, kind, False, int(ev), fee)
+            return
+        ids = sorted(
+            lid
+            for lid, ls in self.listings.items()
+            if ls.state == ACTIVE and ls.provider != c and ls.delivery <= MAX_DELIVERY_TIME
+        )
+        if not ids:
+            return
+        lid = ids[i % len(ids)]
+        ls = self.listings[lid]
+        if ls.evaluator not in self.w.evaluators:
+            self._set_evaluator(lid, self.w.evaluators[int(ev)], fee, 0)
+        short = ls.price - self.free[(c, ls.token)]
+        if short > 0:
+            self._deposit(c, ls.token, short, self._principal(c))
+        self.hire(client, sorted(self.listings).index(lid), kind, False)
+
     @rule(
         client=agent_ix,
         provider=agent_ix,
@@ -774,6 +1002,8 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         p=price_ix,
         kind=st.integers(0, 1),
         replay=flags,
+        ev=evaluator_picks,
+        fee=evaluator_fees,
     )
     def hire_with_offer(
         self,
@@ -785,9 +1015,13 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         p: int,
         kind: int,
         replay: bool,
+        ev: int,
+        fee: int,
     ) -> None:
         """A provider's signed offer: valid, for any client, or replayed across
-        chain, contract, agent, client, nonce; expired exactly at its expiry."""
+        chain, contract, agent, client, nonce; expired exactly at its expiry.
+        It may name an evaluator with its fee (over the cap, or a party of
+        either side: refused; a fee without an evaluator: ignored)."""
         c, pv = self.w.agents[client], self.w.agents[provider]
         name = TOKENS[t]
         price = self._prices(name)[p]
@@ -821,6 +1055,7 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         elif variant == 6:
             expiry = now()  # expired exactly now
         self.offer_expiry = expiry
+        evaluator, bps = self._evaluator_choice(ev, fee, offer_provider, p + t)
         offer = (
             offer_provider,
             offer_client,
@@ -828,6 +1063,8 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
             price,
             3 * DAY,
             b"\x11" * 32,
+            evaluator or NO_EVALUATOR,
+            bps,
             nonce,
             expiry,
         )
@@ -846,11 +1083,26 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         )
         open_ok, window = self._open_ok(c, offer_provider, name, price, 3 * DAY, who)
         ok = ok and open_ok
+        if evaluator is not None:
+            ok = (
+                ok and bps <= MAX_EVALUATOR_FEE_BPS and self._outsider(c, offer_provider, evaluator)
+            )
         with boa.env.prank(who):
             job_id = self._do(ok, lambda: self.e.hire_with_offer(offer, c, v, r, s))
         if ok:
             self.nonces[offer_provider].add(nonce)
-            self._opened(int(job_id), c, offer_provider, name, price, 3 * DAY, True, window)
+            self._opened(
+                int(job_id),
+                c,
+                offer_provider,
+                name,
+                price,
+                3 * DAY,
+                True,
+                window,
+                evaluator,
+                bps,
+            )
 
     @rule(provider=agent_ix, kind=kinds, fresh=flags)
     def cancel_offer_nonce(self, provider: int, kind: int, fresh: bool) -> None:
@@ -906,21 +1158,32 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         if ok:
             self._refund(job, 0)
 
-    @precondition(lambda self: self._has(REQUESTED, ACCEPTED))
+    @precondition(lambda self: self._has(REQUESTED, ACCEPTED, REJECTED))
     @rule(i=picks, kind=kinds, any_job=flags)
     def reclaim(self, i: int, kind: int, any_job: bool) -> None:
-        job = self._pick_job(i, None if any_job else (REQUESTED, ACCEPTED))
+        """The client takes the price back after the provider's missed
+        deadline, or a Rejected job's rest (price less the evaluator's fee)
+        once the provider let the response deadline pass (outcome 8)."""
+        job = self._pick_job(i, None if any_job else (REQUESTED, ACCEPTED, REJECTED))
         assert job is not None
         who = self._who(job.client, kind)
         ok = (
-            job.status in (REQUESTED, ACCEPTED)
+            job.status in (REQUESTED, ACCEPTED, REJECTED)
             and now() >= job.deadline
             and self._acts(job.client, who)
         )
+        rejected = job.status == REJECTED
         with boa.env.prank(who):
-            self._do(ok, lambda: self.e.reclaim(job.job_id))
+            if ok:
+                with self._conserving(job):
+                    self.e.reclaim(job.job_id)
+            else:
+                with boa.reverts():
+                    self.e.reclaim(job.job_id)
         if ok:
-            self._refund(job, 2)
+            self._refund(job, OUT_REJECTED if rejected else OUT_REFUNDED_LATE)
+            if rejected:
+                _hit("rejected job reclaimed")
 
     @precondition(lambda self: self._has(ACCEPTED))
     @rule(i=picks, kind=kinds, any_job=flags, lower=st.integers(0, 4))
@@ -945,6 +1208,7 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         if ok:
             if final is not None and final < job.amount:
                 self._credit(job.client, job.token, job.amount - final)
+                job.refund += job.amount - final
                 job.amount = final
             job.status = DELIVERED
             job.deadline = now() + self.configs[job.config].review_window
@@ -952,11 +1216,18 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
     @precondition(lambda self: self._has(DELIVERED))
     @rule(i=picks, kind=kinds, any_job=flags)
     def complete(self, i: int, kind: int, any_job: bool) -> None:
+        """The client pays a Delivered job before its review deadline, or a
+        Rejected one over its evaluator's rejection (any time until it is
+        reclaimed or contested; outcome 1, not 9)."""
         job = self._pick_job(i, None if any_job else (DELIVERED,))
         assert job is not None
         who = self._who(job.client, kind)
-        ok = job.status == DELIVERED and now() < job.deadline and self._acts(job.client, who)
+        ok = (
+            (job.status == DELIVERED and now() < job.deadline) or job.status == REJECTED
+        ) and self._acts(job.client, who)
         if ok:
+            if job.status == REJECTED:
+                _hit("rejected job completed")
             with self._conserving(job), boa.env.prank(who):
                 self.e.complete(job.job_id)
             self._settle(job)
@@ -979,51 +1250,180 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
                 with boa.reverts():
                     self.e.finalize(job.job_id)
 
+    # ============================================================ rules: evaluator
+
+    def _judge(self, job: Job, approve: bool, who: str) -> None:
+        """`who` gives a verdict on `job`: only its evaluator, still not a
+        party, on a Delivered job before the review deadline. The fee
+        (amount * bps // 10,000) is owed to it; approval then settles as
+        `complete` (the protocol fee on the rest, outcome 9), rejection makes
+        the job Rejected with the response deadline. Anything else reverts
+        and changes nothing (the step's check re-reads the job and the
+        caller's fees against the unchanged model)."""
+        self.t_jobs.add(job.job_id)
+        ok = (
+            job.status == DELIVERED
+            and job.evaluator is not None
+            and who == job.evaluator
+            and now() < job.deadline
+            and self._outsider(job.client, job.provider, who)
+        )
+        call = self.e.approve if approve else self.e.reject
+        report = bytes([0x33 + approve]) * 32
+        if not ok:
+            with boa.env.prank(who), boa.reverts():
+                call(job.job_id, report)
+            self.t_fees.add((who, job.token))
+            _hit("verdict refused")
+            return
+        fee = job.amount * job.evaluator_fee_bps // BPS
+        with self._conserving(job, None if approve else fee), boa.env.prank(who):
+            call(job.job_id, report)
+        self._fee(who, job.token, fee)
+        job.evaluator_fee += fee
+        job.amount -= fee
+        job.verdict = approve
+        _hit("approved" if approve else "rejected")
+        if approve:
+            self._settle(job, OUT_VALIDATED)
+        else:
+            job.status = REJECTED
+            job.deadline = now() + self.configs[job.config].response_window
+        count, total = self.verdicts.get(job.provider, (0, 0))
+        self.verdicts[job.provider] = (count + 1, total + (100 if approve else 0))
+        self._check_verdict(job, report)
+
+    def _check_verdict(self, job: Job, report: bytes | None = None) -> None:
+        """The validation registry holds the job's verdict (final, by its
+        evaluator, on the provider) and the provider's summary counts it."""
+        v = self.w.validation
+        got = v.validation(v.job_request_hash(job.job_id))
+        assert (got.validator, got.agent_id) == (job.evaluator, job.provider), job.job_id
+        assert got.responded and got.job_verdict
+        assert got.response == (100 if job.verdict else 0)
+        if report is not None:
+            assert bytes(got.response_hash) == report
+        count, total = self.verdicts[job.provider]
+        assert tuple(v.getSummary(job.provider, [], "")) == (count, total // count)
+
+    def _evaluated(self, i: int) -> Job | None:
+        """A Delivered job that names an evaluator, or failing that any job."""
+        ids = sorted(
+            j
+            for j, job in self.jobs.items()
+            if job.status == DELIVERED and job.evaluator is not None
+        )
+        if not ids:
+            return self._pick_job(i)
+        return self.jobs[ids[i % len(ids)]]
+
+    @precondition(lambda self: self._has(DELIVERED))
+    @rule(
+        i=picks,
+        approve=flags,
+        caller=st.sampled_from([0, 0, 0, 0, 1, 2, 3, 4]),
+        kind=kinds,
+        any_job=st.sampled_from([False, False, False, True]),
+    )
+    def verdict(self, i: int, approve: bool, caller: int, kind: int, any_job: bool) -> None:
+        """The job's evaluator approves or rejects; the other evaluator, a
+        party (principal or operator keys) or a stranger tries the same
+        (refused), and the evaluator tries on a job in any state (refused
+        unless it is that job's, Delivered, before the review deadline)."""
+        job = self._pick_job(i) if any_job else self._evaluated(i)
+        if job is None:
+            return
+        if caller == 0:
+            who = job.evaluator or self.w.evaluators[0]
+        elif caller == 1:
+            who = (
+                self.w.evaluators[1]
+                if job.evaluator != self.w.evaluators[1]
+                else self.w.evaluators[0]
+            )
+        elif caller == 2:
+            who = self._who(job.client, kind)
+        elif caller == 3:
+            who = self._who(job.provider, kind)
+        else:
+            who = str(self.w.stranger.address)
+        self._judge(job, approve, who)
+
     # ============================================================ rules: disputes
+
+    def _open_dispute(self, job: Job, who: str) -> None:
+        """`who` calls the resolver's `dispute`: the job's state says which
+        side opens (a Delivered job's client before the review deadline, a
+        Rejected job's provider before the response deadline), and the
+        opener's bond comes from its free balance."""
+        cfg = self.configs[job.config]
+        bond = max(cfg.bond_floor, job.amount * cfg.bond_bps // BPS)
+        opener = {DELIVERED: job.client, REJECTED: job.provider}.get(job.status)
+        ok = (
+            opener is not None
+            and now() < job.deadline
+            and self._acts(opener, who)
+            and self.free[(opener, job.token)] >= bond
+        )
+        with boa.env.prank(who):
+            self._do(ok, lambda: self.w.resolver.dispute(job.job_id, "ipfs://meta"))
+        if ok and opener is not None:
+            self.free[(opener, job.token)] -= bond
+            self.t_free.add((opener, job.token))
+            job.opener = CLIENT if opener == job.client else PROVIDER
+            if job.opener == PROVIDER:
+                _hit("contested")
+            job.status, job.rstatus = DISPUTED, 1
+            job.bond = bond
+            if job.opener == CLIENT:
+                job.client_bond = bond
+            else:
+                job.provider_bond = bond
+            job.response_deadline = now() + cfg.response_window
+            job.arbitrator = cfg.arbitrator
 
     @precondition(lambda self: self._has(DELIVERED))
     @rule(i=picks, kind=kinds, any_job=flags)
     def dispute(self, i: int, kind: int, any_job: bool) -> None:
         job = self._pick_job(i, None if any_job else (DELIVERED,))
         assert job is not None
-        who = self._who(job.client, kind)
-        cfg = self.configs[job.config]
-        bond = max(cfg.bond_floor, job.amount * cfg.bond_bps // BPS)
-        ok = (
-            job.status == DELIVERED
-            and now() < job.deadline
-            and self._acts(job.client, who)
-            and self.free[(job.client, job.token)] >= bond
-        )
-        with boa.env.prank(who):
-            self._do(ok, lambda: self.w.resolver.dispute(job.job_id, "ipfs://meta"))
-        if ok:
-            self.free[(job.client, job.token)] -= bond
-            self.t_free.add((job.client, job.token))
-            job.status, job.rstatus = DISPUTED, 1
-            job.bond = job.client_bond = bond
-            job.response_deadline = now() + cfg.response_window
-            job.arbitrator = cfg.arbitrator
+        self._open_dispute(job, self._who(job.client, kind))
+
+    @precondition(lambda self: self._has(REJECTED))
+    @rule(i=picks, kind=kinds, any_job=flags)
+    def contest(self, i: int, kind: int, any_job: bool) -> None:
+        """The provider contests its evaluator's rejection (its bond first);
+        the client is then the side that answers, or loses by default."""
+        job = self._pick_job(i, None if any_job else (REJECTED,))
+        assert job is not None
+        self._open_dispute(job, self._who(job.provider, kind))
 
     @precondition(lambda self: self._has(DISPUTED))
     @rule(i=picks, kind=kinds)
     def answer(self, i: int, kind: int) -> None:
+        """The side that did not open answers with its bond: the provider,
+        or the client when the provider contested a rejection."""
         job = self._pick_job(i, (DISPUTED,))
         assert job is not None
-        who = self._who(job.provider, kind)
+        answerer = job.provider if job.opener == CLIENT else job.client
+        who = self._who(answerer, kind)
         ok = (
             job.rstatus == 1
             and now() < job.response_deadline
-            and self._acts(job.provider, who)
-            and self.free[(job.provider, job.token)] >= job.bond
+            and self._acts(answerer, who)
+            and self.free[(answerer, job.token)] >= job.bond
         )
         with boa.env.prank(who):
             self._do(ok, lambda: self.w.resolver.answer(job.job_id, "ipfs://answer"))
         if not ok:
             return
-        self.free[(job.provider, job.token)] -= job.bond
-        self.t_free.add((job.provider, job.token))
-        job.provider_bond = job.bond
+        self.free[(answerer, job.token)] -= job.bond
+        self.t_free.add((answerer, job.token))
+        if job.opener == CLIENT:
+            job.provider_bond = job.bond
+        else:
+            job.client_bond = job.bond
+            _hit("contest answered")
         job.rstatus = 2
         cfg = self.configs[job.config]
         opened = job.arbitrator == "panel" or (
@@ -1051,7 +1451,11 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
             if ok:
                 with self._conserving(job):
                     self.w.resolver.claim_default_win(job.job_id)
-                self._settle_dispute(job, 0, job.client_bond, 0, 4, 3)
+                # the opener wins whole, its bond back
+                if job.opener == CLIENT:
+                    self._settle_dispute(job, 0, job.client_bond, 0, 4, 3)
+                else:
+                    self._settle_dispute(job, job.amount, 0, job.provider_bond, 5, 3)
             else:
                 with boa.reverts():
                     self.w.resolver.claim_default_win(job.job_id)
@@ -1194,8 +1598,13 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         """Move an open job on the way its parties would (the hostile and
         out-of-order attempts are the other rules' business)."""
         job = self._pick_job(i, OPEN)
-        if job is None:
-            return
+        if job is not None:
+            self._move_on(job, choice, kind)
+
+    def _move_on(self, job: Job, choice: int, kind: int) -> None:
+        """One stage of `job`'s life, the way its parties (or its
+        evaluator) would take it; `choice` picks the way."""
+        self.t_jobs.add(job.job_id)
         ids = sorted(self.jobs)
         j = ids.index(job.job_id)
         op_kind = 1 if kind else 0
@@ -1206,7 +1615,29 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         elif job.status == ACCEPTED:
             self.deliver(j, op_kind, True, choice % 5 if choice % 2 else 0)
         elif job.status == DELIVERED:
-            [self.complete, self.dispute, self.complete, self.dispute][choice % 4](j, op_kind, True)
+            if job.evaluator is not None and choice % 4 != 3:
+                # the evaluator judges (approves one time in three)
+                self._judge(job, choice % 3 == 0, job.evaluator)
+            else:
+                [self.complete, self.dispute][(choice // 4 + choice) % 2](j, op_kind, True)
+        elif job.status == REJECTED:
+            if choice % 4 < 2:
+                self.contest(self._index(job, REJECTED), op_kind, False)
+            elif choice % 4 == 2:
+                self.complete(j, op_kind, True)
+            else:
+                # the client waits for the response deadline (-1, 0, +1 s) and reclaims
+                target = job.deadline + choice // 4 - 1
+                if target > now():
+                    boa.env.evm.patch.timestamp = target
+                self.reclaim(j, op_kind, True)
+        elif job.rstatus == 1 and job.opener == PROVIDER and choice % 3 == 2:
+            # the client stays silent on the contest: the provider's default
+            # win at the response deadline (-1, 0, +1 s)
+            target = job.response_deadline + choice // 3 % 3 - 1
+            if target > now():
+                boa.env.evm.patch.timestamp = target
+            self.claim_default_win(self._index(job, DISPUTED))
         elif job.rstatus == 1:
             if choice % 3 == 0:
                 self.answer(self._index(job, DISPUTED), op_kind)
@@ -1227,6 +1658,47 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
 
     def _index(self, job: Job, *statuses: int) -> int:
         return sorted(j for j, x in self.jobs.items() if x.status in statuses).index(job.job_id)
+
+    def _has_evaluated(self) -> bool:
+        return any(
+            j.evaluator is not None and j.status in OPEN for j in getattr(self, "jobs", {}).values()
+        )
+
+    def _advance_evaluated(self, i: int, plan: int, kind: int) -> None:
+        """Move an open job that names an evaluator on by one to three
+        stages (hired, accepted, delivered, judged, then contested,
+        answered, reclaimed or paid), so that the evaluator's paths get
+        their share of the steps. `plan` packs the number of stages and each
+        stage's choice (one draw: Hypothesis ends an example when its draws
+        fill a buffer, so fewer draws make longer examples)."""
+        ids = sorted(
+            j for j, job in self.jobs.items() if job.evaluator is not None and job.status in OPEN
+        )
+        if not ids:
+            return
+        job = self.jobs[ids[i % len(ids)]]
+        stages, plan = 1 + plan % 3, plan // 3
+        for _ in range(stages):
+            if job.status not in OPEN:
+                break
+            self._move_on(job, plan % 12, kind)
+            plan //= 12
+            self._check_job(job)  # I3 stage by stage
+
+    @precondition(lambda self: self._has_evaluated())
+    @rule(i=picks, plan=plans, kind=flags)
+    def advance_evaluated(self, i: int, plan: int, kind: bool) -> None:
+        self._advance_evaluated(i, plan, int(kind))
+
+    @precondition(lambda self: self._has_evaluated())
+    @rule(i=picks, plan=plans, kind=flags)
+    def advance_evaluated_again(self, i: int, plan: int, kind: bool) -> None:
+        self._advance_evaluated(i, plan, int(kind))
+
+    @precondition(lambda self: self._has_evaluated())
+    @rule(i=picks, plan=plans, kind=flags)
+    def advance_evaluated_once_more(self, i: int, plan: int, kind: bool) -> None:
+        self._advance_evaluated(i, plan, int(kind))
 
     @precondition(lambda self: self._has(*OPEN))
     @rule(i=picks, choice=st.integers(0, 11), kind=flags)
@@ -1285,19 +1757,20 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
 
     @rule(action=st.integers(0, 9), who_ix=st.integers(0, 2), t=token_ix, choice=st.integers(0, 3))
     def admin(self, action: int, who_ix: int, t: int, choice: int) -> None:
-        """Governance, the guardian or a stranger uses an admin lever; none of
-        them may move a unit (I7: full read of every balance afterwards)."""
+        """Governance, the guardian or a stranger uses an admin lever (the
+        escrow's go through its EscrowGovernor); none of them may move a unit
+        (I7: full read of every balance afterwards)."""
         who = [self.w.governance, self.w.guardian, str(self.w.stranger.address)][who_ix]
         name = TOKENS[t]
         gov = who_ix == 0
         guard = who_ix in (0, 1)
-        e = self.e
+        e, g = self.e, self.w.governor
         with boa.env.prank(who):
             if action == 0:
-                self._do(guard, e.pause)
+                self._do(guard, g.pause)
                 self.paused = self.paused or guard
             elif action == 1:
-                self._do(guard, e.unpause)
+                self._do(guard, g.unpause)
                 self.paused = self.paused and not guard
             elif action == 2:
                 lst = self.w.listings
@@ -1309,7 +1782,7 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
                 allowed = choice != 0
                 weight = [TOKEN_WEIGHT[name], 0, 3 * TOKEN_WEIGHT[name], 2**96][choice]
                 ok = gov and weight < 2**96
-                self._do(ok, lambda: e.set_token(self.addr[name], allowed, weight))
+                self._do(ok, lambda: g.set_token(self.addr[name], allowed, weight))
                 if ok:
                     self.allowed[name], self.weight[name] = allowed, weight
             elif action == 4:
@@ -1321,6 +1794,11 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
                     e.withdraw(a, self.addr[name], 1, who)
                 with boa.reverts():  # a tab's money: the Tabs contract only
                     e.tab_settle((a << 64) | a, 1 << 232, 0, 1)
+                # the escrow's own levers: its governor only, not even governance
+                with boa.reverts("escrow: not governor"):
+                    e.set_paused(not self.paused)
+                with boa.reverts("escrow: not governor"):
+                    e.set_token(self.addr[name], False, 0)
             elif action == 6:
                 job = self._pick_job(choice) if self.jobs else None
                 if job is not None:
@@ -1331,7 +1809,7 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
             elif action == 7:
                 self._set_panel(gov, choice)
             elif action == 8:
-                self._do(gov, lambda: e.set_guardian(self.w.guardian))
+                self._do(gov, lambda: g.set_guardian(self.w.guardian))
             else:
                 with boa.reverts():
                     self.w.reputation.record_job(1 << 64 | 2, 1, 2, 1, 10**18, 10**18)
@@ -1362,7 +1840,7 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
             cfg.arbitration_window,
             address,
         )
-        config_id = self._do(ok, lambda: self.e.add_config(args))
+        config_id = self._do(ok, lambda: self.w.governor.add_config(args))
         if ok:
             assert int(config_id) == max(self.configs) + 1
             self.configs[int(config_id)] = cfg
@@ -1390,7 +1868,7 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         a job's, a dispute's, an offer's expiry or a budget window's end."""
         targets: list[int] = []
         if which == 0:
-            targets = [j.deadline for j in self.jobs.values() if j.status in OPEN[:3]]
+            targets = [j.deadline for j in self.jobs.values() if j.status in TIMED]
         elif which == 1:
             for j in self.jobs.values():
                 if j.rstatus == 1:
@@ -1446,15 +1924,22 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
     def _check_job(self, job: Job) -> None:
         chain = self.e.job(job.job_id)
         assert chain.status == job.status, (job.job_id, chain.status, job.status)
+        # I3: the chain moved along a drawn transition since it was last read
+        if chain.status != job.seen:
+            assert (job.seen, chain.status) in TRANSITIONS, (job.job_id, job.seen, chain.status)
+            job.seen = chain.status
         assert chain.price == job.amount, (job.job_id, chain.price, job.amount)
         assert chain.config_id == job.config
         assert chain.client_id == job.client and chain.provider_id == job.provider
-        if job.status in (REQUESTED, ACCEPTED, DELIVERED):
+        assert bool(chain.flags & 8) == (job.verdict is False), (job.job_id, chain.flags)
+        if job.status in TIMED:
             assert chain.deadline == job.deadline, (job.job_id, chain.deadline, job.deadline)
+        job.books()  # I4 per job
         if job.rstatus:
             assert tuple(self.e.bonds(job.job_id)) == (job.client_bond, job.provider_bond)
             d = self.w.resolver.dispute_of(job.job_id)
             assert d.status == job.rstatus, (job.job_id, d.status, job.rstatus)
+            assert d.opened_by_provider == (job.opener == PROVIDER)
             if job.rstatus in (1, 2):
                 assert d.response_deadline == job.response_deadline
             if job.rstatus == 2:
@@ -1474,6 +1959,8 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
             r.rating_count,
             r.rating_weight,
             r.rating_weighted_score,
+            r.validated,
+            r.rejected,
         )
         want = (
             f.completed,
@@ -1486,6 +1973,8 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
             f.rating_count,
             f.rating_weight,
             f.rating_score,
+            f.validated,
+            f.rejected,
         )
         assert got == want, (agent, got, want)
 
@@ -1511,16 +2000,18 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
             self._check_spend(a, t, committed=True)
         self._check_tabs(everything=False)
 
-    def _full_check(self) -> None:
+    def _full_check(self, verdicts: bool = False) -> None:
         for t in TOKENS:
             self._solvency(t)
         for (a, t), v in self.free.items():
             assert self.e.balance_of(a, self.addr[t]) == v, (a, t)
-        for r in (self.w.fee_recipient, self.w.governance):
+        for r in self._fee_owners():
             for t in TOKENS:
-                assert self.e.fees_owed(r, self.addr[t]) == self.fees.get((r, t), 0)
+                assert self.e.fees_owed(r, self.addr[t]) == self.fees.get((r, t), 0), (r, t)
         for job in self.jobs.values():
             self._check_job(job)
+            if verdicts and job.verdict is not None:  # at the end of the example
+                self._check_verdict(job)
         for a in self.w.agents:
             self._check_rep(a)
         for a, t in self.spend:
@@ -1534,7 +2025,8 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         finalizes, claims the default win or applies the neutral default)."""
         horizon = now() + 2 * 365 * DAY
         for j in self.jobs.values():
-            if j.status in (REQUESTED, ACCEPTED, DELIVERED):
+            if j.status in TIMED:
+                # a Rejected job's is its response deadline: the client reclaims
                 assert j.deadline <= horizon
             elif j.status == DISPUTED:
                 assert j.rstatus in (1, 2)
@@ -1544,12 +2036,13 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
 
     def _drive_everything_out(self, drain: bool) -> None:
         """I2 by simulation, in a snapshot: past every deadline, one party
-        alone ends every open job (the client's principal reclaims; a
-        stranger finalizes, claims the default win or applies the neutral
-        default); on every DRAIN_EVERY-th example, every open tab too (the
-        client's principal asks to close, a stranger finishes the closing
-        after the delay), then every principal and fee recipient withdraws
-        all it has, even while paused, and the escrow holds nothing."""
+        alone ends every open job (the client's principal reclaims, a
+        Rejected job too; a stranger finalizes, claims the default win or
+        applies the neutral default); on every DRAIN_EVERY-th example, every
+        open tab too (the client's principal asks to close, a stranger
+        finishes the closing after the delay), then every principal, fee
+        recipient and evaluator withdraws all it has, even while paused, and
+        the escrow holds nothing."""
         with boa.env.anchor():
             self.w.tokens["WEIRD"].set_mode(MODE_NORMAL)
             latest = max(
@@ -1561,7 +2054,7 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
             boa.env.evm.patch.timestamp = latest + 1
             stranger = str(self.w.stranger.address)
             for job in self.jobs.values():
-                if job.status in (REQUESTED, ACCEPTED):
+                if job.status in (REQUESTED, ACCEPTED, REJECTED):
                     with boa.env.prank(self._principal(job.client)):
                         self.e.reclaim(job.job_id)
                 elif job.status == DELIVERED:
@@ -1580,12 +2073,10 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
             tabs = self._close_every_tab() if drain else {t: self._tab_held(t) for t in TOKENS}
             # Nothing is locked any more: the escrow holds exactly the free
             # balances and the fees owed (read from the chain, not the model).
+            owners = self._fee_owners()
             for t in TOKENS:
                 free = sum(int(self.e.balance_of(a, self.addr[t])) for a in self.w.agents)
-                fees = sum(
-                    int(self.e.fees_owed(r, self.addr[t]))
-                    for r in (self.w.fee_recipient, self.w.governance)
-                )
+                fees = sum(int(self.e.fees_owed(r, self.addr[t])) for r in owners)
                 assert self.t[t].balanceOf(self.e.address) == free + fees + tabs[t], t
             if not drain:
                 return
@@ -1595,7 +2086,7 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
                     if amount:
                         with boa.env.prank(self._principal(a)):
                             self.e.withdraw(a, self.addr[t], amount, self._principal(a))
-            for r in (self.w.fee_recipient, self.w.governance):
+            for r in owners:
                 for t in TOKENS:
                     if self.e.fees_owed(r, self.addr[t]):
                         with boa.env.prank(r):
@@ -1645,6 +2136,7 @@ def test_protocol_machine(
     ProtocolMachine.decimals = {t: int(world.tokens[t].decimals()) for t in TOKENS}
     STEPS_RUN["steps"] = STEPS_RUN["examples"] = 0
     ProtocolMachine.prepare()
+    PATHS.clear()
     started = time.monotonic()
     batches = 0
     # Hypothesis draws how many steps each example runs (up to the step
@@ -1672,7 +2164,12 @@ def test_protocol_machine(
         "steps": STEPS_RUN["steps"],
         "minimum": MIN_STEPS,
         "seconds": round(elapsed, 1),
+        "evaluator_paths": {path: PATHS[path] for path in EVALUATOR_PATHS},
     }
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(json.dumps(figures, indent=2) + "\n")
     assert STEPS_RUN["steps"] >= MIN_STEPS, figures
+    groups = [(path,) for path in EVALUATOR_PATHS] if RUN == "deep" else PATH_GROUPS
+    if RUN in ("ci", "deep"):
+        missed = [group for group in groups if not sum(PATHS[path] for path in group)]
+        assert not missed, f"evaluator paths never taken: {missed} ({figures})"

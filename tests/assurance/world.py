@@ -1,12 +1,15 @@
 """The whole protocol, deployed as production deploys it, for the assurance tests.
 
 Order (as `src/agentmarket/wiring.py` and `tests/escrow/conftest.py`):
-AgentRegistry, ServiceListings, ArbiterPanel, then DisputeResolver and
-ReputationRegistry, both built for the escrow's predicted address, then
-JobEscrow, built for the Tabs contract's predicted address, then Tabs (the
-predicted addresses are checked). Governance then appends a config whose arbitrator is the panel
+AgentRegistry, ServiceListings, ArbiterPanel, then DisputeResolver,
+ReputationRegistry and ValidationRegistry, all three built for the escrow's
+predicted address, then JobEscrow, built for its EscrowGovernor's and the Tabs contract's predicted
+addresses, then the governor (it writes config 1 and lifts the escrow's
+initial pause), then Tabs (the predicted addresses are checked). Governance,
+through the governor, then appends a config whose arbitrator is the panel
 (the escrow's first config names a placeholder arbitrator with no code, which
 the machine keeps as a "court that never answers") and allowlists the tokens.
+Two dedicated evaluator accounts (never a party) judge deliveries.
 
 Also here: fast, independent EIP-712 digests for offers and wallet proofs
 (keccak and ABI encoding in Python, signed with the raw key), so the state
@@ -30,12 +33,13 @@ from eth_utils import keccak, to_checksum_address
 try:  # pytest puts tests/ on sys.path (pyproject `pythonpath`); a stray `tests`
     # package in site-packages can shadow the repository's tests/ folder.
     from conftest import load
-    from escrow.conftest import _deploy_escrow, config_tuple, predict_address
+    from escrow.conftest import _deploy_escrow, config_tuple, governor_of, predict_address
 except ModuleNotFoundError:  # pragma: no cover
     from tests.conftest import load  # type: ignore[no-redef]
     from tests.escrow.conftest import (  # type: ignore[no-redef]
         _deploy_escrow,
         config_tuple,
+        governor_of,
         predict_address,
     )
 
@@ -50,6 +54,7 @@ TERMINAL = (COMPLETED, REFUNDED, RESOLVED)
 # Reputation outcomes.
 OUT_COMPLETED, OUT_REFUNDED_LATE, OUT_DECLINED = 1, 2, 3
 OUT_CLIENT, OUT_PROVIDER, OUT_SETTLED, OUT_SPLIT = 4, 5, 6, 7
+OUT_REJECTED, OUT_VALIDATED = 8, 9  # an evaluator's rejection stood / its approval
 # Resolver statuses.
 RS_NONE, RS_AWAITING, RS_AT_ARBITRATOR = 0, 1, 2
 # MockWeirdToken modes.
@@ -57,8 +62,11 @@ MODE_NORMAL, MODE_FALSE, MODE_FEE, MODE_ZERO_REVERTS, MODE_REENTRANT = 0, 1, 2, 
 
 OFFER_TYPE = (
     b"Offer(uint256 provider_id,uint256 client_id,address token,uint256 price,"
-    b"uint256 delivery_time,bytes32 terms_hash,uint256 nonce,uint256 expiry)"
+    b"uint256 delivery_time,bytes32 terms_hash,address evaluator,uint256 evaluator_fee_bps,"
+    b"uint256 nonce,uint256 expiry)"
 )
+# An offer's evaluator field when it names none.
+NO_EVALUATOR = "0x" + "00" * 20
 WALLET_TYPE = b"AgentWalletSet(uint256 agentId,address newWallet,address owner,uint256 deadline)"
 DOMAIN_TYPE = b"EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
 VOUCHER_TYPEHASH = keccak(b"Voucher(uint256 tab_id,uint256 amount)")
@@ -86,7 +94,9 @@ def typed_digest(separator: bytes, struct_hash: bytes) -> bytes:
     return keccak(b"\x19\x01" + separator + struct_hash)
 
 
-Offer = tuple[int, int, str, int, int, bytes, int, int]
+# (provider_id, client_id, token, price, delivery_time, terms_hash, evaluator,
+# evaluator_fee_bps, nonce, expiry): the escrow's `Offer` struct, in its order.
+Offer = tuple[int, int, str, int, int, bytes, str, int, int, int]
 
 
 def offer_digest(offer: Offer, chain: int, escrow: str) -> bytes:
@@ -100,6 +110,8 @@ def offer_digest(offer: Offer, chain: int, escrow: str) -> bytes:
                 "uint256",
                 "uint256",
                 "bytes32",
+                "address",
+                "uint256",
                 "uint256",
                 "uint256",
             ],
@@ -166,7 +178,9 @@ class World:
     panel: Any
     resolver: Any
     reputation: Any
+    validation: Any
     escrow: Any
+    governor: Any
     tabs: Any
     hostile: Any
     hostile_owner: str
@@ -180,6 +194,7 @@ class World:
     agents: list[int]
     owner_of: dict[int, int]
     stranger: LocalAccount
+    evaluators: list[str]
     placeholder_arbitrator: str
     panel_config: int
     hostile_config: int
@@ -207,21 +222,35 @@ def build(keyed: Callable[[str], LocalAccount]) -> World:
         listings = load("ServiceListings", registry.address, guardian)
         panel = load("ArbiterPanel", arbiters, 2)
         # The resolver is built for the escrow's address: after it come the
-        # reputation registry, the escrow and the tabs (governance's next
-        # three CREATEs); the escrow fixes the tabs' address as its TABS.
-        resolver = load("DisputeResolver", predict_address(governance, ahead=2), registry.address)
-        escrow_at = predict_address(governance, ahead=1)
-        tabs_at = predict_address(governance, ahead=2)
+        # reputation and validation registries, the escrow, its governor and
+        # the tabs (governance's next five CREATEs); the escrow fixes the
+        # governor's and the tabs' addresses as its GOVERNOR and TABS.
+        resolver = load("DisputeResolver", predict_address(governance, ahead=3), registry.address)
+        escrow_at = predict_address(governance, ahead=2)
+        tabs_at = predict_address(governance, ahead=4)
         reputation = load("ReputationRegistry", escrow_at)
+        validation = load("ValidationRegistry", registry.address, escrow_at)
     escrow = _deploy_escrow(
-        registry, listings, governance, guardian, fee_recipient, reputation, resolver, tabs_at
+        registry,
+        listings,
+        governance,
+        guardian,
+        fee_recipient,
+        reputation,
+        resolver,
+        tabs_at,
+        validation,
     )
+    governor = governor_of(escrow)
     with boa.env.prank(governance):
         tabs = load("Tabs", escrow.address, registry.address)
     assert (str(escrow.address), str(tabs.address)) == (escrow_at, tabs_at)
+    assert str(governor.ESCROW()) == str(escrow.address)
     assert str(escrow.TABS()) == tabs_at
     assert str(resolver.HOST()) == str(escrow.address)
     assert str(reputation.ESCROW()) == str(escrow.address)
+    assert str(validation.ESCROW()) == str(escrow.address)
+    assert str(escrow.VALIDATION()) == str(validation.address)
     with boa.env.prank(deployer):
         hostile = load("MockHostileArbitrator", 0)
     tokens = {
@@ -233,14 +262,14 @@ def build(keyed: Callable[[str], LocalAccount]) -> World:
     placeholder = config_tuple(fee_recipient)[-1]
     with boa.env.prank(governance):
         for name in TOKENS:
-            escrow.set_token(tokens[name].address, True, TOKEN_WEIGHT[name])
+            governor.set_token(tokens[name].address, True, TOKEN_WEIGHT[name])
         hostile_config = int(
-            escrow.add_config(
+            governor.add_config(
                 config_tuple(fee_recipient, bond_floor=BOND_FLOOR, arbitrator=hostile.address)
             )
         )
         panel_config = int(
-            escrow.add_config(
+            governor.add_config(
                 config_tuple(fee_recipient, bond_floor=BOND_FLOOR, arbitrator=panel.address)
             )
         )
@@ -263,7 +292,9 @@ def build(keyed: Callable[[str], LocalAccount]) -> World:
         panel=panel,
         resolver=resolver,
         reputation=reputation,
+        validation=validation,
         escrow=escrow,
+        governor=governor,
         tabs=tabs,
         hostile=hostile,
         hostile_owner=str(deployer),
@@ -277,6 +308,7 @@ def build(keyed: Callable[[str], LocalAccount]) -> World:
         agents=agents,
         owner_of=owner_of,
         stranger=keyed("assurance_stranger"),
+        evaluators=[str(keyed(f"assurance_evaluator{i}").address) for i in range(2)],
         placeholder_arbitrator=str(placeholder),
         panel_config=panel_config,
         hostile_config=hostile_config,
