@@ -417,8 +417,9 @@ def deposit(agent_id: uint256, token: address, amount: uint256):
     @param token An allowlisted token.
     @param amount The amount, pulled with `transferFrom` (needs allowance).
     """
-    self._entry(token)
+    assert self._head & H_PAUSED == 0, "escrow: paused"
     self._nonzero(amount)
+    assert self._token_key[token] & K_ALLOWED != 0, "escrow: token not allowed"
     assert self._principal(agent_id) != empty(address), "escrow: unknown agent"
     before: uint256 = self._token_balance(token)
     self._call_token(
@@ -1233,20 +1234,6 @@ def _only(caller: address):
         if caller == RESOLVER:
             raise "escrow: not resolver"
         raise "escrow: not tabs"
-
-
-@view
-@internal
-def _entry(token: address) -> (uint256, uint256):
-    """
-    @dev An entry's checks: not paused, token allowlisted. Returns the head
-         word and the token's key.
-    """
-    head: uint256 = self._head
-    assert head & H_PAUSED == 0, "escrow: paused"
-    key: uint256 = self._token_key[token]
-    assert key & K_ALLOWED != 0, "escrow: token not allowed"
-    return head, key
 
 
 @pure
