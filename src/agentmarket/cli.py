@@ -37,7 +37,7 @@ from web3 import Web3
 from agentmarket import tables
 from agentmarket.chain import IN_PROCESS, Signer, connect, funded_test_accounts
 from agentmarket.errors import AgentMarketError, DeploymentError
-from agentmarket.evaluation import MAX_EVALUATOR_FEE_BPS
+from agentmarket.evaluation import check_fee
 from agentmarket.index_reorg import DEFAULT_REORG_DEPTH
 from agentmarket.keys import DEFAULT_KEY_ENV, KeySource, load_key
 from agentmarket.market import (
@@ -901,13 +901,17 @@ def offer(
     click.echo(text, nl=False)
 
 
-def _check_evaluator_fee(evaluator: str | None, fee_bps: int) -> None:
+def _check_evaluator_fee(
+    evaluator: str | None, fee_bps: int, hint: str = "--evaluator-fee-bps"
+) -> None:
+    """Refuse, as a usage error naming `hint`, a fee the contracts would refuse
+    or a fee with no evaluator to earn it."""
+    try:
+        check_fee(fee_bps)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=hint) from exc
     if evaluator is None and fee_bps != 0:
-        raise click.BadParameter("a fee needs --evaluator", param_hint="--evaluator-fee-bps")
-    if not 0 <= fee_bps <= MAX_EVALUATOR_FEE_BPS:
-        raise click.BadParameter(
-            f"at most {MAX_EVALUATOR_FEE_BPS} basis points", param_hint="--evaluator-fee-bps"
-        )
+        raise click.BadParameter("a fee needs an evaluator", param_hint=hint)
 
 
 def _job_command(name: str, help_text: str, action: Callable[[Session, int], Any]) -> None:

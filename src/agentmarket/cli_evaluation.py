@@ -23,6 +23,7 @@ from agentmarket.cli import (
     BigInt,
     Hash32,
     Session,
+    _check_evaluator_fee,
     _dispute_row,
     _job_row,
     _table,
@@ -30,7 +31,8 @@ from agentmarket.cli import (
     content_hash,
     main,
 )
-from agentmarket.evaluation import ZERO_ADDRESS, EvaluatorClient, check_fee
+from agentmarket.evaluation import EvaluatorClient
+from agentmarket.offers import NO_EVALUATOR
 
 ADDRESS, BIGINT, HASH32 = Address(), BigInt(), Hash32()
 
@@ -101,13 +103,8 @@ def set_(
     """Name the evaluator of the jobs hired from LISTING (its provider); bumps the version."""
     if remove == (evaluator_address is not None):
         raise click.UsageError("give an EVALUATOR address, or --none to remove it")
-    try:
-        check_fee(fee_bps)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--fee-bps") from exc
-    if remove and fee_bps != 0:
-        raise click.BadParameter("a removed evaluator has no fee", param_hint="--fee-bps")
-    who = ZERO_ADDRESS if evaluator_address is None else evaluator_address
+    _check_evaluator_fee(evaluator_address, fee_bps, "--fee-bps")
+    who = NO_EVALUATOR if evaluator_address is None else evaluator_address
     s.listings.set_evaluator(s.signer, listing_id, who, fee_bps)
     listing = s.listings.get(listing_id)
     s.emit(

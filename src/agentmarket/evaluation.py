@@ -28,10 +28,8 @@ from web3.types import TxReceipt
 
 from agentmarket.artifacts import load_artifact
 from agentmarket.chain import Signer
-from agentmarket.market import Job, JobStatus
+from agentmarket.market import ZERO_HASH, Job, JobStatus
 
-ZERO_ADDRESS = "0x" + "00" * 20
-ZERO_HASH = b"\0" * 32
 # The escrow's and the listings' hard cap on an evaluator's fee (10 %).
 MAX_EVALUATOR_FEE_BPS = 1_000
 

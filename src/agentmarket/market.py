@@ -22,7 +22,7 @@ from web3.types import TxReceipt
 from agentmarket.artifacts import load_artifact
 from agentmarket.chain import Signer
 from agentmarket.governor import GovernorClient
-from agentmarket.offers import SignedOffer
+from agentmarket.offers import NO_EVALUATOR, SignedOffer
 
 ZERO_HASH = b"\0" * 32
 
@@ -112,7 +112,7 @@ class Listing:
     terms_hash: bytes
     version: int
     state: ListingState
-    evaluator: str = "0x" + "00" * 20
+    evaluator: str = NO_EVALUATOR
     evaluator_fee_bps: int = 0
 
 

@@ -14,7 +14,6 @@ from agentmarket.chain import Signer
 from agentmarket.evaluation import (
     MAX_EVALUATOR_FEE_BPS,
     TASKS,
-    ZERO_ADDRESS,
     EvaluatorClient,
     JobEvaluator,
     Verdict,
@@ -25,6 +24,7 @@ from agentmarket.evaluation import (
     recompute,
 )
 from agentmarket.market import Job, JobStatus
+from agentmarket.offers import NO_EVALUATOR
 
 INPUT = b"Hello, agents"
 JOB_ID = (1_700_000_000 << 136) | (7 << 64) | 9
@@ -154,7 +154,7 @@ def test_verdict_calls__refuse_a_bad_report_hash_before_sending() -> None:
 
 
 def test_job_evaluator__named() -> None:
-    assert not JobEvaluator(ZERO_ADDRESS, 0).named
+    assert not JobEvaluator(NO_EVALUATOR, 0).named
     assert JobEvaluator(str(Account.create().address), 200).named
 
 
