@@ -739,7 +739,8 @@ def find(
     limit: int,
     as_json: bool,
 ) -> None:
-    """Providers for capability TAG from the index, best score first."""
+    """Providers for capability TAG from the index, best score first, each with the
+    evaluator its jobs name (if any) and that evaluator's fee."""
     from agentmarket.index import find_providers
     from agentmarket.index_schema import database_path, open_database
 
@@ -754,7 +755,8 @@ def find(
     finally:
         conn.close()
     table = Table(title=f"Providers for {tag!r}", title_justify="left")
-    for column in ("listing", "provider", "price", "token", "delivery", "score", "jobs", "v"):
+    columns = ("listing", "provider", "price", "token", "delivery", "score", "jobs", "evaluator")
+    for column in (*columns, "v"):
         table.add_column(column)
     for m in matches:
         table.add_row(
@@ -765,6 +767,9 @@ def find(
             f"{m.max_delivery_time} s",
             f"{m.score / 100:.2f}",
             f"{m.completed}/{m.jobs}",
+            f"{m.evaluator[:6]}…{m.evaluator[-4:]} {m.evaluator_fee_bps / 100:.2f}%"
+            if m.evaluator
+            else "-",
             str(m.version),
         )
     Session("", None, as_json).emit(

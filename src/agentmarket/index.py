@@ -113,7 +113,10 @@ JOB_DELIVERED = 3
 JOB_COMPLETED = 4
 JOB_REFUNDED = 5
 JOB_DISPUTED = 6
+JOB_REJECTED = 7
 JOB_RESOLVED = 8
+
+ZERO_ADDRESS = "0x" + "00" * 20
 
 
 Handler = Callable[[sqlite3.Connection, ChainEvent], None]
@@ -128,6 +131,12 @@ def _token(address: str) -> str:
     if not Web3.is_address(address):
         raise ValueError(f"{address!r} is not an address")
     return address.lower()
+
+
+def _evaluator(address: str) -> str | None:
+    """An evaluator as stored: lowercase 0x-hex, or None for the zero address (none)."""
+    stored = _token(address)
+    return None if stored == ZERO_ADDRESS else stored
 
 
 @dataclass(frozen=True)
@@ -148,6 +157,10 @@ class ProviderMatch:
     jobs: int
     completed: int
     rating_count: int
+    # who approves or rejects a delivery on jobs hired from the listing (None:
+    # the client alone) and its fee in basis points of the price
+    evaluator: str | None = None
+    evaluator_fee_bps: int = 0
 
 
 @dataclass(frozen=True)
@@ -340,6 +353,23 @@ def _listing_state(state: int) -> Handler:
     return handler
 
 
+def _listing_evaluator_set(conn: sqlite3.Connection, ev: ChainEvent) -> None:
+    # Naming (or clearing) the evaluator is an edit: it moves the version on.
+    conn.execute(
+        """UPDATE listings SET evaluator = ?, evaluator_fee_bps = ?, version = ?,
+               updated_block = ?
+           WHERE listing_id = ? AND version < ?""",
+        (
+            _evaluator(str(ev.args["evaluator"])),
+            int(ev.args["fee_bps"]),
+            int(ev.args["version"]),
+            ev.block,
+            int64(int(ev.args["listing_id"])),
+            int(ev.args["version"]),
+        ),
+    )
+
+
 def _job_created(conn: sqlite3.Connection, ev: ChainEvent) -> None:
     a = ev.args
     listing_id = int(a["listing_id"])
@@ -374,6 +404,24 @@ def _job_status(status: int, paid_arg: str | None = None) -> Handler:
     return handler
 
 
+def _evaluator_named(conn: sqlite3.Connection, ev: ChainEvent) -> None:
+    conn.execute(
+        "UPDATE jobs SET evaluator = ?, evaluator_fee_bps = ? WHERE job_id = ?",
+        (
+            _evaluator(str(ev.args["evaluator"])),
+            int(ev.args["fee_bps"]),
+            u256(int(ev.args["job_id"])),
+        ),
+    )
+
+
+def _job_evaluated(conn: sqlite3.Connection, ev: ChainEvent) -> None:
+    # An approval completes the job: `JobCompleted` follows in the same
+    # transaction and moves the status. A rejection leaves it Rejected.
+    if not ev.args["approved"]:
+        _job_status(JOB_REJECTED)(conn, ev)
+
+
 def _listing_row(ev: ChainEvent) -> tuple[str, Any]:
     return "listings", int64(int(ev.args["listing_id"]))
 
@@ -392,12 +440,15 @@ _ROW_WRITTEN: dict[str, Callable[[ChainEvent], tuple[str, Any]]] = {
 _HANDLERS: dict[str, Handler] = {
     "ListingCreated": _listing_created,
     "ListingUpdated": _listing_updated,
+    "ListingEvaluatorSet": _listing_evaluator_set,
     "ListingPaused": _listing_state(STATE_PAUSED),
     "ListingResumed": _listing_state(STATE_ACTIVE),
     "ListingClosed": _listing_state(STATE_CLOSED),
     "JobCreated": _job_created,
+    "EvaluatorNamed": _evaluator_named,
     "JobAccepted": _job_status(JOB_ACCEPTED),
     "JobDelivered": _job_status(JOB_DELIVERED),
+    "JobEvaluated": _job_evaluated,
     "JobCompleted": _job_status(JOB_COMPLETED, "provider_amount"),
     "JobRefunded": _job_status(JOB_REFUNDED),
     "DisputeOpened": _job_status(JOB_DISPUTED),
@@ -412,10 +463,11 @@ _HANDLERS: dict[str, Handler] = {
 FIND_SQL = """
 SELECT l.listing_id, l.provider_id, l.tag, l.token, l.price, l.max_delivery_time,
        l.terms_hash, l.terms_uri, l.version, l.score, l.volume,
-       COALESCE(r.jobs, 0), COALESCE(r.completed, 0), COALESCE(r.rating_count, 0)
+       COALESCE(r.jobs, 0), COALESCE(r.completed, 0), COALESCE(r.rating_count, 0),
+       l.evaluator, l.evaluator_fee_bps
 FROM (
     SELECT listing_id, provider_id, tag, token, price, max_delivery_time,
-           terms_hash, terms_uri, version, score, volume
+           terms_hash, terms_uri, version, score, volume, evaluator, evaluator_fee_bps
     FROM listings
     WHERE tag = ? AND active = 1 AND score >= ? AND price <= ?
       AND (? IS NULL OR token = ?)
@@ -471,6 +523,8 @@ def find_providers(
             jobs=int(r[11]),
             completed=int(r[12]),
             rating_count=int(r[13]),
+            evaluator=None if r[14] is None else Web3.to_checksum_address(r[14]),
+            evaluator_fee_bps=int(r[15]),
         )
         for r in rows
     ]

@@ -2,10 +2,12 @@
 
 The index follows three contracts:
 
-- ServiceListings: `ListingCreated`, `ListingUpdated`, `ListingPaused`,
-  `ListingResumed`, `ListingClosed` (the listing's whole life);
-- JobEscrow: `JobCreated`, `JobAccepted`, `JobDelivered`, `JobCompleted`,
-  `JobRefunded` (jobs, and which agents' reputation moved);
+- ServiceListings: `ListingCreated`, `ListingUpdated`, `ListingEvaluatorSet`,
+  `ListingPaused`, `ListingResumed`, `ListingClosed` (the listing's whole
+  life, the evaluator its jobs will name included);
+- JobEscrow: `JobCreated`, `EvaluatorNamed`, `JobAccepted`, `JobDelivered`,
+  `JobEvaluated`, `JobCompleted`, `JobRefunded`, `DisputeOpened`,
+  `DisputeSettled` (jobs, and which agents' reputation moved);
 - ReputationRegistry: `Rated` (a rating moved an agent's score), and the
   `reputation_of` view, read for every agent a settlement or rating touched.
 
@@ -47,14 +49,17 @@ FOLLOWED_EVENTS: dict[str, tuple[str, ...]] = {
     LISTINGS: (
         "ListingCreated",
         "ListingUpdated",
+        "ListingEvaluatorSet",
         "ListingPaused",
         "ListingResumed",
         "ListingClosed",
     ),
     ESCROW: (
         "JobCreated",
+        "EvaluatorNamed",
         "JobAccepted",
         "JobDelivered",
+        "JobEvaluated",
         "JobCompleted",
         "JobRefunded",
         "DisputeOpened",

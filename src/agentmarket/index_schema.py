@@ -21,9 +21,10 @@ undo journal of the rows written for them are committed with each batch, and
 a rollback is one transaction too.
 
 Schema 3 added the `validated` and `rejected` columns of `reputation` (the
-registry's evaluator verdicts). Older databases are refused: they were synced
-from a ReputationRegistry without those counters, whose `reputation_of` this
-client cannot decode, so they are deleted and synced again.
+registry's evaluator verdicts) and the evaluator of listings and jobs. Older
+databases are refused: they were synced from contracts without evaluators,
+whose `reputation_of` this client cannot decode, so they are deleted and
+synced again.
 """
 
 from __future__ import annotations
@@ -57,7 +58,9 @@ CREATE TABLE IF NOT EXISTS sync_cursor (
 -- history but are never returned by `find_providers`. `score` and `volume`
 -- copy the provider's reputation (`average_score`, `volume`) so that the
 -- discovery query needs no join to filter and sort; they are rewritten with
--- the reputation row, in the same transaction.
+-- the reputation row, in the same transaction. `evaluator` (lowercase hex,
+-- NULL for none) and `evaluator_fee_bps` are the evaluator a hire from the
+-- listing names and its fee.
 CREATE TABLE IF NOT EXISTS listings (
     listing_id        INTEGER PRIMARY KEY,
     provider_id       INTEGER NOT NULL,
@@ -73,7 +76,9 @@ CREATE TABLE IF NOT EXISTS listings (
     score             INTEGER NOT NULL,
     volume            BLOB NOT NULL,
     created_block     INTEGER NOT NULL,
-    updated_block     INTEGER NOT NULL
+    updated_block     INTEGER NOT NULL,
+    evaluator         TEXT,
+    evaluator_fee_bps INTEGER NOT NULL DEFAULT 0
 );
 -- The discovery index. Equality on (tag, active) and a range on score, read
 -- in the query's ORDER BY order, so `LIMIT n` stops after n matches; price
@@ -111,17 +116,20 @@ CREATE TABLE IF NOT EXISTS reputation (
 );
 
 -- Jobs, keyed by the escrow's job id; status codes as in IJobEscrow.
+-- `evaluator` (lowercase hex, NULL for none) and its fee are fixed at creation.
 CREATE TABLE IF NOT EXISTS jobs (
-    job_id        BLOB PRIMARY KEY,
-    client_id     INTEGER NOT NULL,
-    provider_id   INTEGER NOT NULL,
-    listing_id    INTEGER NOT NULL,
-    token         TEXT NOT NULL,
-    price         BLOB NOT NULL,
-    paid          BLOB,
-    status        INTEGER NOT NULL,
-    created_block INTEGER NOT NULL,
-    updated_block INTEGER NOT NULL
+    job_id            BLOB PRIMARY KEY,
+    client_id         INTEGER NOT NULL,
+    provider_id       INTEGER NOT NULL,
+    listing_id        INTEGER NOT NULL,
+    token             TEXT NOT NULL,
+    price             BLOB NOT NULL,
+    paid              BLOB,
+    status            INTEGER NOT NULL,
+    created_block     INTEGER NOT NULL,
+    updated_block     INTEGER NOT NULL,
+    evaluator         TEXT,
+    evaluator_fee_bps INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS jobs_by_provider ON jobs (provider_id, status);
 CREATE INDEX IF NOT EXISTS jobs_by_listing ON jobs (listing_id);

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -262,6 +263,38 @@ def test_evaluator__rejection_not_contested__client_reclaims_after_the_response_
     assert balance(am, cid) == client_before - EVALUATOR_FEE  # price less the evaluator's fee
     assert fees_owed(world, judge) == EVALUATOR_FEE
     assert balance(am, pid) == 0
+
+
+def test_index__follows_evaluators_of_listings_and_jobs(am: Invoke, world: World) -> None:
+    """`agentmarket index` reads the real evaluator events: `find` shows a listing's
+    evaluator and fee, and the jobs table keeps a job's evaluator and its rejection."""
+    cid, pid = setup_agents(am, world)
+    judge = add_evaluator(world)
+    listing_id = listed_with_evaluator(am, pid, judge)
+    approved = delivered(am, listing_id, cid, INPUT.upper())
+    assert verdict_of(run_evaluator(world, approved))["verdict"] == "approved"
+    rejected = delivered(am, listing_id, cid, INPUT)
+    assert verdict_of(run_evaluator(world, rejected))["verdict"] == "rejected"
+
+    path = world.tmp / "index.db"
+    db = f"sqlite:///{path}"
+    assert am("index", "--db", db, "--no-progress", "--json").code == 0
+    (found,) = am("find", "uppercase", "--db", db, "--json").json()
+    assert found["listing_id"] == listing_id and found["version"] == 2
+    assert (found["evaluator"], found["evaluator_fee_bps"]) == (judge, FEE_BPS)
+    table = am("find", "uppercase", "--db", db)
+    assert table.code == 0 and "2.00%" in table.out  # the fee, beside the evaluator
+
+    conn = sqlite3.connect(path)
+    try:
+        rows = {
+            int.from_bytes(r[0], "big"): r[1:]
+            for r in conn.execute("SELECT job_id, status, evaluator, evaluator_fee_bps FROM jobs")
+        }
+    finally:
+        conn.close()
+    assert rows[int(approved)] == (4, judge.lower(), FEE_BPS)  # completed
+    assert rows[int(rejected)] == (7, judge.lower(), FEE_BPS)  # rejected
 
 
 def test_evaluator__only_the_named_evaluator_gives_a_verdict(am: Invoke, world: World) -> None:

@@ -84,18 +84,21 @@ def test_index__follows_real_listing_events(tmp_path: Path) -> None:
     assert [m.listing_id for m in indexer.find_providers("translate")] == [1, 2, 3]
 
     signer.transact(fns.update_listing(1, token, 2 * 10**18, 7200, b"\2" * 32, "ipfs://v2"))
+    judge = Web3.to_checksum_address("0x" + "ee" * 20)
+    signer.transact(fns.set_listing_evaluator(1, judge, 150))  # version 3
     signer.transact(fns.pause_listing(2))
     signer.transact(fns.close_listing(3))
     report = indexer.sync()
-    assert report.events == 3
+    assert report.events == 4
     indexer.close()
 
     # A fresh process would reopen the same file and see the same state.
     reopened = Indexer(w3, {LISTINGS: listings.address}, db_url, progress=False)
     (m,) = reopened.find_providers("translate")
     assert (m.listing_id, m.price, m.version, m.terms_uri, m.max_delivery_time) == (
-        1, 2 * 10**18, 2, "ipfs://v2", 7200,
+        1, 2 * 10**18, 3, "ipfs://v2", 7200,
     )  # fmt: skip
+    assert (m.evaluator, m.evaluator_fee_bps) == (judge, 150)
     assert m.provider_id == provider and m.token == token
     assert [x.listing_id for x in reopened.find_providers("summarise", max_price=10**18)] == [4]
     assert reopened.find_providers("summarise", max_price=10**18 - 1) == []

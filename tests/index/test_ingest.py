@@ -10,7 +10,9 @@ from web3 import Web3
 from agentmarket.index import (
     JOB_ACCEPTED,
     JOB_COMPLETED,
+    JOB_DELIVERED,
     JOB_REFUNDED,
+    JOB_REJECTED,
     JOB_REQUESTED,
     ProviderMatch,
     apply_events,
@@ -201,6 +203,77 @@ def test_jobs__follow_their_lifecycle(db: sqlite3.Connection) -> None:
     assert rows[job.to_bytes(32, "big")][0] == JOB_COMPLETED
     assert from_u256(rows[job.to_bytes(32, "big")][1]) == 9 * 10**18
     assert rows[refunded.to_bytes(32, "big")][0] == JOB_REFUNDED
+
+
+EVALUATOR = "0x" + "ee" * 20
+ZERO = "0x" + "00" * 20
+
+
+def evaluator_set(listing_id: int, evaluator: str, fee_bps: int, version: int) -> ChainEvent:
+    return listing_event(
+        "ListingEvaluatorSet", listing_id, block=5, evaluator=evaluator, fee_bps=fee_bps,
+        version=version,
+    )  # fmt: skip
+
+
+def test_listing_evaluator__named_shown_kept_across_edits_and_cleared(
+    db: sqlite3.Connection,
+) -> None:
+    ingest(db, listing_event("ListingCreated", 1), evaluator_set(1, EVALUATOR, 250, 2))
+    (m,) = find_providers(db, "translate")
+    assert (m.evaluator, m.evaluator_fee_bps, m.version) == (
+        Web3.to_checksum_address(EVALUATOR), 250, 2,
+    )  # fmt: skip
+    # an edit of the terms keeps the evaluator (the contract keeps it too)
+    ingest(db, listing_event("ListingUpdated", 1, price=7, version=3))
+    (m,) = find_providers(db, "translate")
+    assert (m.price, m.evaluator_fee_bps, m.version) == (7, 250, 3)
+    assert m.evaluator == Web3.to_checksum_address(EVALUATOR)
+    # a stale evaluator event (an older version) changes nothing
+    ingest(db, evaluator_set(1, ZERO, 0, 3))
+    assert find_providers(db, "translate")[0].evaluator_fee_bps == 250
+    # clearing it: the zero address is stored as none
+    ingest(db, evaluator_set(1, ZERO, 0, 4))
+    (m,) = find_providers(db, "translate")
+    assert (m.evaluator, m.evaluator_fee_bps, m.version) == (None, 0, 4)
+
+
+def test_listing_evaluator__unknown_listing_is_ignored(db: sqlite3.Connection) -> None:
+    ingest(db, evaluator_set(9, EVALUATOR, 100, 2))
+    assert db.execute("SELECT COUNT(*) FROM listings").fetchone() == (0,)
+
+
+def test_jobs__evaluator_named_and_verdicts_move_the_status(db: sqlite3.Connection) -> None:
+    approved, rejected = job_id_of(1, 2, 3), job_id_of(2, 2, 3)
+    events: list[ChainEvent] = []
+    for job_id in (approved, rejected):
+        args = {"job_id": job_id, "client_id": 2, "provider_id": 3, "listing_id": 0,
+                "token": TOKEN, "price": 10**19, "terms_hash": b"\1" * 32}  # fmt: skip
+        named = {"job_id": job_id, "evaluator": EVALUATOR, "fee_bps": 100}
+        events += [
+            ChainEvent("JobEscrow", "JobCreated", args, 5, 0),
+            ChainEvent("JobEscrow", "EvaluatorNamed", named, 5, 1),
+            ChainEvent("JobEscrow", "JobDelivered", {"job_id": job_id}, 6, 0),
+        ]
+    ingest(db, *events)
+
+    def verdict(job_id: int, approved: bool) -> ChainEvent:
+        args = {"job_id": job_id, "evaluator": EVALUATOR, "approved": approved, "fee": 10**17}
+        return ChainEvent("JobEscrow", "JobEvaluated", args, 7, 0)
+
+    ingest(db, verdict(approved, True))  # alone, an approval moves nothing...
+    rows = {
+        bytes(r[0]): r[1:]
+        for r in db.execute("SELECT job_id, status, evaluator, evaluator_fee_bps FROM jobs")
+    }
+    assert rows[approved.to_bytes(32, "big")] == (JOB_DELIVERED, EVALUATOR, 100)
+    completed = ChainEvent(
+        "JobEscrow", "JobCompleted", {"job_id": approved, "provider_amount": 1}, 7, 1
+    )
+    ingest(db, completed, verdict(rejected, False))  # ...JobCompleted follows it
+    status = dict(db.execute("SELECT job_id, status FROM jobs").fetchall())
+    assert status[approved.to_bytes(32, "big")] == JOB_COMPLETED
+    assert status[rejected.to_bytes(32, "big")] == JOB_REJECTED
 
 
 def test_touched_agents__are_both_parties_of_settlements_and_ratings() -> None:
