@@ -318,7 +318,7 @@ def prompt_password(text: str) -> str:
 def _table(title: str, rows: list[tuple[str, Any]]) -> Table:
     table = Table(title=title, show_header=False, title_justify="left")
     table.add_column("field", style="bold")
-    table.add_column("value")
+    table.add_column("value", overflow="fold")  # a narrow terminal wraps, never hides
     for name, value in rows:
         table.add_row(name, str(value))
     return table
@@ -479,7 +479,7 @@ def deploy(
     path = record.save(out)
     table = Table(title=f"Deployed on {name} (chain {record.chain_id})", title_justify="left")
     for column in ("contract", "address", "block"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for contract, deployed in record.contracts.items():
         table.add_row(contract, deployed.address, str(deployed.block))
     session.emit({"path": str(path), **json.loads(record.to_json())}, table, f"recorded in {path}")
@@ -755,9 +755,12 @@ def find(
     finally:
         conn.close()
     table = Table(title=f"Providers for {tag!r}", title_justify="left")
-    columns = ("listing", "provider", "price", "token", "delivery", "score", "jobs", "evaluator")
-    for column in (*columns, "v"):
-        table.add_column(column)
+    # Short columns keep one line; amounts and addresses wrap on a narrow
+    # terminal but are never cut short.
+    for column in ("listing", "provider", "price", "token", "delivery", "score", "jobs"):
+        table.add_column(column, no_wrap=column not in ("price", "token"), overflow="fold")
+    table.add_column("evaluator", overflow="fold")
+    table.add_column("v", no_wrap=True)
     for m in matches:
         table.add_row(
             str(m.listing_id),
