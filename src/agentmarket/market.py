@@ -296,9 +296,14 @@ class EscrowClient:
         raw = self.contract.functions.token_info(Web3.to_checksum_address(token)).call()
         return _struct(self.contract, "token_info", raw)
 
+    def current_config_id(self) -> int:
+        """The config version new jobs are created with."""
+        return int(self.contract.functions.current_config_id().call())
+
     def config(self, config_id: int | None = None) -> dict[str, Any]:
+        """Config version `config_id` (default: the current one), by member name."""
         if config_id is None:
-            config_id = int(self.contract.functions.current_config_id().call())
+            config_id = self.current_config_id()
         return _struct(self.contract, "config", self.contract.functions.config(config_id).call())
 
     def add_config(self, signer: Signer, config: dict[str, Any]) -> int:

@@ -4,7 +4,7 @@ The CLI deploys the protocol with the ArbiterPanel (free) as the arbitrator of
 new jobs. A paid court is what governance may choose for new jobs instead, so
 the test does what governance would: it deploys the court (MockPaidCourt, a
 stand-in for an ERC-792 court that charges native coin) and appends an escrow
-config naming it (through the escrow's EscrowGovernor, `EscrowClient.governor()`).
+config naming it (`agentmarket governor config --arbitrator COURT`).
 Everything the parties do then goes through the CLI: hire, accept, deliver,
 `dispute --fee`, `answer --fee`, `show dispute` and
 `withdraw-arbitration-fees`. The court's ruling is the
@@ -35,7 +35,7 @@ COURT_FEE = 3 * 10**16  # wei, advanced by each side
 BOND = PRICE // 10  # JobTerms.bond_bps = 1,000
 
 
-def deploy_paid_court(world: World) -> Any:
+def deploy_paid_court(am: Invoke, world: World) -> Any:
     """Deploy MockPaidCourt (owned by governance) and make it the arbitrator of new jobs."""
     compiled = compile_contract(ROOT / "tests" / "mocks" / "MockPaidCourt.vy")
     governance = Signer(world.w3, world.accounts["governance"])
@@ -44,10 +44,10 @@ def deploy_paid_court(world: World) -> Any:
     del tx["gas"]
     address = governance.send(dict(tx))["contractAddress"]
     court = world.w3.eth.contract(address=address, abi=compiled["abi"])
+    added = am("governor", "config", "--arbitrator", court.address, "--json", signer="governance")
+    assert added.code == 0, added.err
     escrow = EscrowClient(world.w3, Deployment.load(world.deployment).address("JobEscrow"))
-    config = {**escrow.config(), "arbitrator": court.address}
-    config_id = escrow.governor().add_config(governance, config)
-    assert escrow.config(config_id)["arbitrator"] == court.address
+    assert escrow.config(added.json()["config_id"])["arbitrator"] == court.address
     return court
 
 
@@ -95,7 +95,7 @@ def fee_bps(world: World) -> int:
 
 
 def test_paid_court_split__fees_shared_as_the_case_and_withdrawn(am: Invoke, world: World) -> None:
-    court = deploy_paid_court(world)
+    court = deploy_paid_court(am, world)
     cid, pid, job = delivered_job(am, world)
     client_before, provider_before = escrow_balance(am, cid), escrow_balance(am, pid)
 
@@ -156,7 +156,7 @@ def test_paid_court_split__fees_shared_as_the_case_and_withdrawn(am: Invoke, wor
 def test_paid_court_provider_wins__its_fee_reimbursed_by_the_client_advance(
     am: Invoke, world: World
 ) -> None:
-    court = deploy_paid_court(world)
+    court = deploy_paid_court(am, world)
     _cid, _pid, job = delivered_job(am, world)
     am("dispute", job, "--fee", str(COURT_FEE), signer="client_principal")
     am("answer", job, "--fee", str(COURT_FEE), signer="provider_operator")
