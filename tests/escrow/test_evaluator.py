@@ -12,6 +12,8 @@ taken from the price.
   resolver, reclaimed, or paid by the client; silence (finalize / complete);
   every revert; deadlines at -1/0/+1 s; the evaluator's fee exact to the
   unit (Hypothesis); the ValidationRegistry's record of each verdict; pause.
+- A contract as evaluator (a validator committee, MockCommitteeEvaluator):
+  its verdicts, its fee claimed to a treasury, and its silence.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from hypothesis import strategies as st
 
 from agentmarket import offers
 
-from .conftest import governor_of
+from .conftest import governor_of, load
 from .helpers import (
     ACCEPTED,
     BOND_BPS,
@@ -1110,3 +1112,84 @@ def test_squatted_request_hash__verdict_still_recorded(
         v.validationResponse(h, 100, "", b"\x44" * 32, "")
     with boa.env.prank(evaluator), boa.reverts("validation: job verdict is final"):
         v.validationResponse(h, 100, "", REPORT, "")
+
+
+# ------------------------------------------------------- a contract evaluator
+
+
+@pytest.fixture(scope="module")
+def committee(world, keyed):
+    """A contract evaluator (MockCommitteeEvaluator): three member keys, two
+    votes either way give the verdict through the escrow."""
+    members = [str(keyed(f"committee{i}").address) for i in range(3)]
+    return load("MockCommitteeEvaluator", world.escrow.address, members), members
+
+
+@pytest.mark.parametrize("approved", [True, False])
+def test_contract_evaluator__committee_verdict__paid_and_recorded(
+    world, make_job, escrow, committee, approved
+):
+    """A job may name a contract as its evaluator: the verdict arrives when the
+    committee's second vote calls the escrow; the fee is owed to the contract
+    and the validation registry names the contract as validator."""
+    contract, members = committee
+    judge = str(contract.address)
+    job_id = make_job(who=judge)
+    assert escrow.evaluator_of(job_id) == (judge, EVAL_BPS)
+    with boa.env.prank(members[0]):
+        contract.vote(job_id, approved)
+    assert escrow.job(job_id).status == DELIVERED  # one vote is not a verdict
+    with boa.env.prank(members[0]), boa.reverts("committee: voted"):
+        contract.vote(job_id, approved)
+    with boa.env.prank(members[2]):
+        contract.vote(job_id, approved)
+    eval_fee, _, _, _ = _split(PRICE)
+    assert escrow.job(job_id).status == (COMPLETED if approved else REJECTED)
+    assert escrow.fees_owed(judge, world.token.address) == eval_fee
+    report = boa.eval(f"keccak256(abi_encode(convert({job_id}, uint256), {approved}))")
+    _assert_recorded(world, job_id, judge, 100 if approved else 0, report)
+    # a member acting alone, straight at the escrow, is not the evaluator
+    with boa.env.prank(members[1]), boa.reverts("escrow: not evaluator"):
+        escrow.approve(make_job(who=judge), report)
+
+
+def test_contract_evaluator__claims_its_fee_to_a_treasury(
+    world, make_job, escrow, committee, attacker, keyed
+):
+    contract, members = committee
+    judge = str(contract.address)
+    job_id = make_job(who=judge)
+    for member in members[:2]:
+        with boa.env.prank(member):
+            contract.vote(job_id, True)
+    owed = escrow.fees_owed(judge, world.token.address)
+    treasury = str(keyed("committee treasury").address)
+    with boa.env.prank(attacker), boa.reverts("committee: not a member"):
+        contract.claim(world.token.address, attacker)
+    with boa.env.prank(members[1]):
+        contract.claim(world.token.address, treasury)
+    assert owed == PRICE * EVAL_BPS // 10_000
+    assert world.token.balanceOf(treasury) == owed
+    assert escrow.fees_owed(judge, world.token.address) == 0
+
+
+def test_contract_evaluator__silent_committee__silence_rule_pays_the_provider(
+    world, make_job, escrow, committee, attacker
+):
+    """A committee that never reaches two votes is a silent evaluator: after the
+    review deadline anyone finalizes and the provider is paid, no fee taken."""
+    contract, members = committee
+    judge = str(contract.address)
+    job_id = make_job(who=judge)
+    with boa.env.prank(members[0]):
+        contract.vote(job_id, False)  # one rejection only
+    _at(escrow.job(job_id).deadline, 0)
+    with boa.env.prank(members[1]), boa.reverts("escrow: review deadline passed"):
+        contract.vote(job_id, False)
+    before = escrow.balance_of(world.provider_id, world.token.address)
+    with boa.env.prank(attacker):
+        escrow.finalize(job_id)
+    protocol = PRICE * FEE_BPS // 10_000
+    assert escrow.job(job_id).status == COMPLETED
+    assert escrow.balance_of(world.provider_id, world.token.address) == before + PRICE - protocol
+    assert escrow.fees_owed(judge, world.token.address) == 0
