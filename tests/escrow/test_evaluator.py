@@ -60,6 +60,13 @@ from .helpers import (
 _fields = offer_fields
 
 
+def _hired(world, offer, **fields: Any) -> int:
+    """The client's operator hires with the provider's signed offer of `fields`."""
+    o, v, r, s = offer(**fields)
+    with boa.env.prank(world.client_op):
+        return int(world.escrow.hire_with_offer(o, world.client_id, v, r, s))
+
+
 def _eip712_digest(world, **overrides) -> bytes:
     typed = offers.offer_typed_data(
         offers.Offer(**_fields(world, **overrides)),
@@ -92,17 +99,13 @@ def test_offer_with_evaluator__signed_with_client_library__hires(
     world, fund, offer, escrow, attacker
 ):
     fund()
-    o, v, r, s = offer(evaluator=attacker, evaluator_fee_bps=250)
-    with boa.env.prank(world.client_op):
-        job_id = escrow.hire_with_offer(o, world.client_id, v, r, s)
+    job_id = _hired(world, offer, evaluator=attacker, evaluator_fee_bps=250)
     assert escrow.evaluator_of(job_id) == (attacker, 250)
 
 
 def test_offer_without_evaluator__signed_with_client_library__hires(world, fund, offer, escrow):
     fund()
-    o, v, r, s = offer()
-    with boa.env.prank(world.client_op):
-        job_id = escrow.hire_with_offer(o, world.client_id, v, r, s)
+    job_id = _hired(world, offer)
     assert escrow.evaluator_of(job_id)[0] == "0x" + "00" * 20
 
 
@@ -261,9 +264,7 @@ def test_hire_with_offer__logs_job_created_then_evaluator_named(
     world, fund, offer, escrow, evaluator
 ):
     fund()
-    o, v, r, s = offer(evaluator=evaluator, evaluator_fee_bps=1_000)
-    with boa.env.prank(world.client_op):
-        job_id = escrow.hire_with_offer(o, world.client_id, v, r, s)
+    job_id = _hired(world, offer, evaluator=evaluator, evaluator_fee_bps=1_000)
     logs = escrow.get_logs()
     assert _names(logs) == ["JobCreated", "EvaluatorNamed"]
     named = logs[1]
@@ -276,9 +277,7 @@ def test_offer__evaluator_fee_1001__reverts_1000_hires(world, fund, offer, escro
     o, v, r, s = offer(evaluator=evaluator, evaluator_fee_bps=1_001)
     with boa.env.prank(world.client_op), boa.reverts("escrow: evaluator fee above cap"):
         escrow.hire_with_offer(o, world.client_id, v, r, s)
-    o, v, r, s = offer(evaluator=evaluator, evaluator_fee_bps=1_000, nonce=2)
-    with boa.env.prank(world.client_op):
-        job_id = escrow.hire_with_offer(o, world.client_id, v, r, s)
+    job_id = _hired(world, offer, evaluator=evaluator, evaluator_fee_bps=1_000, nonce=2)
     assert escrow.evaluator_of(job_id) == (evaluator, 1_000)
 
 
@@ -287,9 +286,7 @@ def test_offer__fee_without_evaluator__ignored(world, fund, offer, escrow):
     stored, nothing is logged, nobody can give a verdict. (The listings
     refuse this combination; the escrow lets it pass harmlessly.)"""
     fund()
-    o, v, r, s = offer(evaluator=ZERO, evaluator_fee_bps=5_000)
-    with boa.env.prank(world.client_op):
-        job_id = escrow.hire_with_offer(o, world.client_id, v, r, s)
+    job_id = _hired(world, offer, evaluator=ZERO, evaluator_fee_bps=5_000)
     assert _names(escrow.get_logs()) == ["JobCreated"]
     assert escrow.evaluator_of(job_id) == (ZERO, 0)
 

@@ -42,6 +42,22 @@ def events(contract: Any, name: str) -> list[Any]:
     return [e for e in contract.get_logs() if type(e).__name__ == name]
 
 
+def bare_escrow(world: Any, governor_at: str) -> Any:
+    """A JobEscrow on the world's registry, listings, reputation and resolver,
+    with no tabs and no validation registry, whose governor is to come at
+    `governor_at` (deployed by the caller's prank)."""
+    return load(
+        "JobEscrow",
+        world.registry.address,
+        world.listings.address,
+        world.reputation.address,
+        world.resolver.address,
+        governor_at,
+        ZERO,
+        ZERO,
+    )
+
+
 # ------------------------------------------------------------- deployment
 
 
@@ -65,16 +81,7 @@ def test_constructor__empty_escrow__reverts(world, governance):
 def test_constructor__checks_config_one(world, governance):
     escrow_at = predict_address(governance)
     with boa.env.prank(governance):
-        escrow = load(
-            "JobEscrow",
-            world.registry.address,
-            world.listings.address,
-            world.reputation.address,
-            world.resolver.address,
-            predict_address(governance, ahead=1),
-            ZERO,
-            ZERO,
-        )
+        escrow = bare_escrow(world, predict_address(governance, ahead=1))
         assert escrow.address == escrow_at
         with boa.reverts("governor: fee above cap"):
             load("EscrowGovernor", escrow.address, ZERO, config_tuple(world.fee_recipient, 1_001))
@@ -82,16 +89,7 @@ def test_constructor__checks_config_one(world, governance):
 
 def test_constructor__logs_guardian_and_config_one(world, governance, guardian):
     with boa.env.prank(governance):
-        escrow = load(
-            "JobEscrow",
-            world.registry.address,
-            world.listings.address,
-            world.reputation.address,
-            world.resolver.address,
-            predict_address(governance, ahead=1),
-            ZERO,
-            ZERO,
-        )
+        escrow = bare_escrow(world, predict_address(governance, ahead=1))
         governor = load(
             "EscrowGovernor", escrow.address, guardian, config_tuple(world.fee_recipient)
         )
@@ -115,16 +113,7 @@ def test_escrow_alone__paused_without_config_until_its_governor(
     lifts the pause."""
     governor_at = predict_address(governance, ahead=1)
     with boa.env.prank(governance):
-        escrow = load(
-            "JobEscrow",
-            world.registry.address,
-            world.listings.address,
-            world.reputation.address,
-            world.resolver.address,
-            governor_at,
-            ZERO,
-            ZERO,
-        )
+        escrow = bare_escrow(world, governor_at)
     assert escrow.GOVERNOR() == governor_at
     assert escrow.paused()
     assert escrow.current_config_id() == 0
