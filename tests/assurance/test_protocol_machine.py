@@ -951,19 +951,28 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         """A client that means business: it tops up its balance if short and
         hires an active listing of another agent at the current quote."""
         c = self.w.agents[client]
+        lid = self._hireable_listing(c, i)
+        if lid is None:
+            return
+        ls = self.listings[lid]
+        self._top_up(c, ls.token, ls.price)
+        self.hire(client, sorted(self.listings).index(lid), kind, False)
+
+    def _hireable_listing(self, c: int, i: int) -> int | None:
+        """The `i`-th (mod their count) active listing agent `c` could hire:
+        another agent's, with a delivery time the escrow accepts."""
         ids = sorted(
             lid
             for lid, ls in self.listings.items()
             if ls.state == ACTIVE and ls.provider != c and ls.delivery <= MAX_DELIVERY_TIME
         )
-        if not ids:
-            return
-        lid = ids[i % len(ids)]
-        ls = self.listings[lid]
-        short = ls.price - self.free[(c, ls.token)]
+        return ids[i % len(ids)] if ids else None
+
+    def _top_up(self, c: int, name: str, price: int) -> None:
+        """Agent `c`'s principal deposits what its free balance lacks of `price`."""
+        short = price - self.free[(c, name)]
         if short > 0:
-            self._deposit(c, ls.token, short, self._principal(c))
-        self.hire(client, sorted(self.listings).index(lid), kind, False)
+            self._deposit(c, name, short, self._principal(c))
 
     @precondition(lambda self: bool(getattr(self, "listings", None)))
     @rule(
@@ -988,25 +997,16 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         if offer:
             provider = (client + 1 + i % 3) % 4
             name = TOKENS[t]
-            short = self._prices(name)[p] - self.free[(c, name)]
-            if short > 0:
-                self._deposit(c, name, short, self._principal(c))
+            self._top_up(c, name, self._prices(name)[p])
             self.hire_with_offer(client, provider, 0, 0, t, p, kind, False, int(ev), fee)
             return
-        ids = sorted(
-            lid
-            for lid, ls in self.listings.items()
-            if ls.state == ACTIVE and ls.provider != c and ls.delivery <= MAX_DELIVERY_TIME
-        )
-        if not ids:
+        lid = self._hireable_listing(c, i)
+        if lid is None:
             return
-        lid = ids[i % len(ids)]
         ls = self.listings[lid]
         if ls.evaluator not in self.w.evaluators:
             self._set_evaluator(lid, self.w.evaluators[int(ev)], fee, 0)
-        short = ls.price - self.free[(c, ls.token)]
-        if short > 0:
-            self._deposit(c, ls.token, short, self._principal(c))
+        self._top_up(c, ls.token, ls.price)
         self.hire(client, sorted(self.listings).index(lid), kind, False)
 
     @rule(
