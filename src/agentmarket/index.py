@@ -161,6 +161,10 @@ class ProviderMatch:
     # the client alone) and its fee in basis points of the price
     evaluator: str | None = None
     evaluator_fee_bps: int = 0
+    # of the provider's ended jobs, those an evaluator approved, and those it
+    # rejected where the rejection stood (sub-counts of `completed` and failed)
+    validated: int = 0
+    rejected: int = 0
 
 
 @dataclass(frozen=True)
@@ -464,7 +468,7 @@ FIND_SQL = """
 SELECT l.listing_id, l.provider_id, l.tag, l.token, l.price, l.max_delivery_time,
        l.terms_hash, l.terms_uri, l.version, l.score, l.volume,
        COALESCE(r.jobs, 0), COALESCE(r.completed, 0), COALESCE(r.rating_count, 0),
-       l.evaluator, l.evaluator_fee_bps
+       l.evaluator, l.evaluator_fee_bps, COALESCE(r.validated, 0), COALESCE(r.rejected, 0)
 FROM (
     SELECT listing_id, provider_id, tag, token, price, max_delivery_time,
            terms_hash, terms_uri, version, score, volume, evaluator, evaluator_fee_bps
@@ -525,6 +529,8 @@ def find_providers(
             rating_count=int(r[13]),
             evaluator=None if r[14] is None else Web3.to_checksum_address(r[14]),
             evaluator_fee_bps=int(r[15]),
+            validated=int(r[16]),
+            rejected=int(r[17]),
         )
         for r in rows
     ]

@@ -282,6 +282,8 @@ def test_index__follows_evaluators_of_listings_and_jobs(am: Invoke, world: World
     (found,) = am("find", "uppercase", "--db", db, "--json").json()
     assert found["listing_id"] == listing_id and found["version"] == 2
     assert (found["evaluator"], found["evaluator_fee_bps"]) == (judge, FEE_BPS)
+    # the approved job counts as validated; the rejected one has not ended yet
+    assert (found["completed"], found["validated"], found["rejected"]) == (1, 1, 0)
     table = am("find", "uppercase", "--db", db)
     assert table.code == 0 and "2.00%" in table.out  # the fee, beside the evaluator
 

@@ -164,6 +164,15 @@ def test_find__sorts_by_score_then_volume_then_price(db: sqlite3.Connection) -> 
     assert ids(find_providers(db, "translate", limit=2)) == [2, 4]
 
 
+def test_find__carries_the_providers_verdict_counts(db: sqlite3.Connection) -> None:
+    ingest(db, listing_event("ListingCreated", 1, provider_id=7))
+    store_reputations(
+        db, [AgentReputation(7, completed=5, failed=2, jobs=7, validated=3, rejected=1)], 11
+    )
+    (m,) = find_providers(db, "translate")
+    assert (m.completed, m.jobs, m.validated, m.rejected) == (5, 7, 3, 1)
+
+
 def test_reputation_read_before_listing__scores_new_listing(db: sqlite3.Connection) -> None:
     store_reputations(db, [AgentReputation(7, jobs=1, volume=5, average_score=8_000)], 3)
     ingest(db, listing_event("ListingCreated", 1, provider_id=7))
