@@ -3,8 +3,10 @@
 The root conftest supplies role-named accounts and per-test isolation; this one adds
 arbiters and factory fixtures (`deploy_panel`, `open_dispute`, `extra`), and for the
 DisputeResolver: a MockDisputeHost ledger (`host`), the `resolver`, `make_job`,
-`open_case`, `panel_rules`, `ledger`, `hostile_court`, `make_operator`, and the
-payout `model` the tests compare against.
+`open_case`, `panel_rules`, `court_rules`, `ledger`, `hostile_court`,
+`make_operator`, and the payout `model` the tests compare against, with the
+ledger changes it implies (`expect_ruled`, `expect_shared`, `NEUTRAL`) and
+`native_model` for a paid court's advance.
 """
 
 from __future__ import annotations
@@ -293,6 +295,17 @@ def panel_rules(panel: Any, resolver: Any, arbiters: list[str]) -> Callable[[int
 
 
 @pytest.fixture(scope="module")
+def court_rules(court: Any, resolver: Any, deployer: str) -> Callable[[int, int], None]:
+    """`court_rules(job_id, ruling)`: the paid court rules `ruling` on the job's case."""
+
+    def _rule(job_id: int, ruling: int) -> None:
+        with boa.env.prank(deployer):
+            court.give_ruling(resolver.dispute_of(job_id).arbitrator_dispute_id, ruling)
+
+    return _rule
+
+
+@pytest.fixture(scope="module")
 def hostile_court(deployer: str) -> Any:
     """A MockHostileArbitrator (free; modes set per test)."""
     with boa.env.prank(deployer):
@@ -342,6 +355,38 @@ def model(amount: int, bond: int, ruling: int) -> tuple[int, int, int, int]:
     p = ruling - 3
     assert 0 <= p <= 100
     return amount * p // 100, bond - bond * p // 100, bond - bond * (100 - p) // 100, OUTCOME_SPLIT
+
+
+def expect_ruled(amount: int, bond: int, ruling: int, fee_bps: int = 0) -> dict[str, int]:
+    """`model` as the ledger's change from before the dispute to after a ruling
+    (both bonds posted; what of them is not returned goes to fees)."""
+    share, client_back, provider_back, _ = model(amount, bond, ruling)
+    fee = share * fee_bps // 10_000
+    return {
+        "client": -bond + (amount - share) + client_back,
+        "provider": -bond + (share - fee) + provider_back,
+        "fees": fee + (2 * bond - client_back - provider_back),
+        "locked": -amount,
+        "bonds": 0,
+    }
+
+
+def expect_shared(share: int) -> dict[str, int]:
+    """The ledger's change from before the dispute when `share` of AMOUNT goes
+    to the provider and the rest to the client, every bond posted comes back
+    and no fee is charged (a settlement, or the neutral default)."""
+    return {
+        "client": AMOUNT - share,
+        "provider": share,
+        "fees": 0,
+        "locked": -AMOUNT,
+        "bonds": 0,
+    }
+
+
+# the neutral default on a default job, whoever opened: half each, the odd
+# unit to the client
+NEUTRAL = expect_shared(AMOUNT // 2)
 
 
 def native_model(advance: int, ruling: int) -> int:

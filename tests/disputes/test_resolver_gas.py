@@ -15,31 +15,10 @@ from __future__ import annotations
 from typing import Any
 
 import boa
-from eth_abi import encode
-from eth_utils import function_signature_to_4byte_selector
 
-from .helpers import intrinsic_gas
+from .helpers import calldata, cold_gas, intrinsic_gas
 
 URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"  # 66 bytes
-
-
-def calldata(signature: str, types: list[str], args: list[Any]) -> bytes:
-    return function_signature_to_4byte_selector(signature) + encode(types, args)
-
-
-def measure(contract: Any, other: Any, call: Any) -> tuple[int, int]:
-    """(execution gas of the call, the part spent inside `other`)."""
-    db = boa.env.evm.vm.state._account_db
-    saved = db._journal_accessed_state
-    db._reset_access_counters()
-    try:
-        call()
-    finally:
-        db._journal_accessed_state = saved
-    comp = contract._computation
-    address = bytes.fromhex(other.address[2:].lower())
-    inside = sum(c.get_gas_used() for c in comp.children if c.msg.storage_address == address)
-    return comp.get_gas_used(), inside
 
 
 def test_gas__dispute_answer_propose_accept(
@@ -58,7 +37,7 @@ def test_gas__dispute_answer_propose_accept(
 
     def run(name: str, who: str, data: bytes, fn: Any) -> None:
         with boa.env.prank(who):
-            exec_gas, host_gas = measure(resolver, host, fn)
+            exec_gas, host_gas = cold_gas(resolver, fn, inside=host)
         whole = exec_gas + intrinsic_gas(data)
         figures[f"{name}_whole"] = whole
         figures[f"{name}_host"] = host_gas
@@ -81,7 +60,9 @@ def test_gas__dispute_answer_propose_accept(
         job2 = make_job()
         with boa.env.prank(client_principal):
             resolver.dispute(job2, URI)
-        _, figures["answer_panel"] = measure(resolver, panel, lambda: resolver.answer(job2, URI))
+        _, figures["answer_panel"] = cold_gas(
+            resolver, lambda: resolver.answer(job2, URI), inside=panel
+        )
     share = 500_001
     run(
         "propose_settlement",

@@ -15,29 +15,32 @@ from typing import Any
 
 import boa
 import pytest
-from eth_abi import encode
-from eth_utils import function_signature_to_4byte_selector
 
-from .conftest import AMOUNT, ARBITRATION_WINDOW, BOND, ST_AT_ARBITRATOR, ST_NEUTRAL, ST_RULED
-from .helpers import CLIENT_WINS, PROVIDER_WINS, events
+from .conftest import (
+    ARBITRATION_WINDOW,
+    BOND,
+    NEUTRAL,
+    ST_AT_ARBITRATOR,
+    ST_NEUTRAL,
+    ST_RULED,
+    expect_shared,
+)
+from .helpers import CLIENT_WINS, PROVIDER_WINS, calldata, delta, events
 
 NORMAL, REVERT_CREATE, REENTER, SWALLOW, REVERT_COST, BURN_GAS, FIXED_ID = 0, 1, 2, 3, 4, 5, 7
 
-NEUTRAL = {
-    "client": AMOUNT - AMOUNT // 2,
-    "provider": AMOUNT // 2,
-    "fees": 0,
-    "locked": -AMOUNT,
-    "bonds": 0,
-}
 
-
-def call(signature: str, types: list[str], args: list[Any]) -> bytes:
-    return function_signature_to_4byte_selector(signature) + encode(types, args)
-
-
-def delta(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
-    return {k: after[k] - before[k] for k in before}
+def hook_calls_rule(host: Any, court: Any, resolver: Any, case: int, ruling: int) -> None:
+    """Arm the escrow's settlement hook: while it settles, `court` calls
+    `rule(case, ruling)` on the resolver."""
+    host.set_hook(
+        court.address,
+        calldata(
+            "call_rule(address,uint256,uint256)",
+            ["address", "uint256", "uint256"],
+            [resolver.address, case, ruling],
+        ),
+    )
 
 
 def assert_no_case_then_neutral_at_once(
@@ -92,13 +95,7 @@ def test_hostile__create_reverts__sides_can_still_settle(
         resolver.propose_settlement(job, 800_000)
     with boa.env.prank(client_principal):
         resolver.accept_settlement(job, 800_000)
-    assert delta(before, ledger()) == {
-        "client": AMOUNT - 800_000,
-        "provider": 800_000,
-        "fees": 0,
-        "locked": -AMOUNT,
-        "bonds": 0,
-    }
+    assert delta(before, ledger()) == expect_shared(800_000)
 
 
 def test_hostile__cost_view_reverts__no_advance_and_no_case(
@@ -140,7 +137,7 @@ def test_hostile__reenters_rule_from_create__case_refused(
     earlier = make_job(arbitrator=hostile_court)
     open_case(earlier)
     target = resolver.dispute_of(earlier).arbitrator_dispute_id
-    data = call("rule(uint256,uint256)", ["uint256", "uint256"], [target, CLIENT_WINS])
+    data = calldata("rule(uint256,uint256)", ["uint256", "uint256"], [target, CLIENT_WINS])
     hostile_court.set_mode(REENTER, data, 0)
     job = make_job(arbitrator=hostile_court)
     before = ledger()
@@ -167,13 +164,13 @@ def test_hostile__reentry_swallowed__lock_holds_and_case_opens(
     open_case(earlier)
     target = resolver.dispute_of(earlier).arbitrator_dispute_id
     data = {
-        "rule": call("rule(uint256,uint256)", ["uint256", "uint256"], [target, PROVIDER_WINS]),
-        "apply_default": call("apply_default(uint256)", ["uint256"], [earlier]),
-        "claim_default_win": call("claim_default_win(uint256)", ["uint256"], [earlier]),
-        "accept_settlement": call(
+        "rule": calldata("rule(uint256,uint256)", ["uint256", "uint256"], [target, PROVIDER_WINS]),
+        "apply_default": calldata("apply_default(uint256)", ["uint256"], [earlier]),
+        "claim_default_win": calldata("claim_default_win(uint256)", ["uint256"], [earlier]),
+        "accept_settlement": calldata(
             "accept_settlement(uint256,uint256)", ["uint256", "uint256"], [earlier, 0]
         ),
-        "withdraw_native": call("withdraw_native()", [], []),
+        "withdraw_native": calldata("withdraw_native()", [], []),
     }[reentry]
     hostile_court.set_mode(SWALLOW, data, 0)
     job = make_job(arbitrator=hostile_court)
@@ -287,14 +284,7 @@ def test_settlement_hook__reentering_rule_for_another_case__fails_on_the_lock(
     other_case = resolver.dispute_of(other).arbitrator_dispute_id
     # while the escrow settles `settled`, the court (called by the escrow's
     # hook) tries to rule `other`, whose own checks would all pass
-    host.set_hook(
-        hostile_court.address,
-        call(
-            "call_rule(address,uint256,uint256)",
-            ["address", "uint256", "uint256"],
-            [resolver.address, other_case, PROVIDER_WINS],
-        ),
-    )
+    hook_calls_rule(host, hostile_court, resolver, other_case, PROVIDER_WINS)
     with boa.env.prank(provider_principal):
         resolver.propose_settlement(settled, 1)
     with boa.env.prank(client_principal):
@@ -313,14 +303,7 @@ def test_settlement_hook__reentering_the_same_dispute__fails(
     job = make_job(arbitrator=hostile_court)
     open_case(job)
     case = resolver.dispute_of(job).arbitrator_dispute_id
-    host.set_hook(
-        hostile_court.address,
-        call(
-            "call_rule(address,uint256,uint256)",
-            ["address", "uint256", "uint256"],
-            [resolver.address, case, PROVIDER_WINS],
-        ),
-    )
+    hook_calls_rule(host, hostile_court, resolver, case, PROVIDER_WINS)
     with boa.env.prank(deployer):
         hostile_court.give_ruling(case, CLIENT_WINS)
     assert host.hook_called() and not host.hook_ok()

@@ -3,6 +3,11 @@
 The escrow is MockDisputeHost (real bookkeeping, conservation checked on every
 write), the arbitrator the real ArbiterPanel (2-of-3) unless a test says so.
 Balances are compared with the ledger as it stood before the dispute opened.
+The client opens here, except in the tests marked `OPENERS` (opening, answer,
+the response-deadline edges of the default win, the settlement accepted by the
+other side and the arbitrator's silence), which run each case for the
+provider's contests of a rejection too; what is particular to a contest is in
+test_resolver_contest.py.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ from .conftest import (
     AMOUNT,
     ARBITRATION_WINDOW,
     BOND,
+    NEUTRAL,
     OUTCOME_CLIENT,
+    OUTCOME_PROVIDER,
     OUTCOME_SETTLED,
     OUTCOME_SPLIT,
     RESPONSE_WINDOW,
@@ -27,64 +34,69 @@ from .conftest import (
     ST_NONE,
     ST_RULED,
     ST_SETTLED,
+    expect_ruled,
+    expect_shared,
     model,
 )
-from .helpers import CHOICES, CLIENT_WINS, PROVIDER_WINS, REFUSED, SOLVED, events, split
+from .helpers import (
+    CHOICES,
+    CLIENT_WINS,
+    OPENERS,
+    PROVIDER_WINS,
+    REFUSED,
+    SOLVED,
+    ZERO,
+    check_conserved,
+    delta,
+    events,
+    settlement,
+    sides,
+    split,
+)
 
-
-def delta(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
-    return {k: after[k] - before[k] for k in before}
-
-
-def expect_ruled(amount: int, bond: int, ruling: int, fee_bps: int = 0) -> dict[str, int]:
-    """Ledger change from before the dispute to after a ruling (both bonds posted)."""
-    share, client_back, provider_back, _ = model(amount, bond, ruling)
-    fee = share * fee_bps // 10_000
-    return {
-        "client": -bond + (amount - share) + client_back,
-        "provider": -bond + (share - fee) + provider_back,
-        "fees": fee + (2 * bond - client_back - provider_back),
-        "locked": -amount,
-        "bonds": 0,
-    }
-
+STATUS_DISPUTED = 6  # the mock host's job status
 
 # ------------------------------------------------------------------ opening
 
 
-def test_dispute__takes_client_bond_and_logs_meta_evidence(
+@OPENERS
+def test_dispute__takes_the_opener_bond_and_logs_meta_evidence(
     resolver: Any,
     host: Any,
     make_job: Any,
     ledger: Any,
     panel: Any,
     client_principal: str,
+    provider_principal: str,
     client_id: int,
     provider_id: int,
+    by_provider: bool,
 ) -> None:
-    job = make_job()
+    opener, _ = sides(by_provider, client_principal, provider_principal)
+    job = make_job(rejected=by_provider)
     before = ledger()
-    with boa.env.prank(client_principal):
+    with boa.env.prank(opener):
         resolver.dispute(job, "ipfs://meta")
     (opened,) = events(resolver, "DisputeOpened")
     (meta,) = events(resolver, "MetaEvidence")
     now = boa.env.timestamp
-    assert (opened.job_id, opened.arbitrator, opened.opener) == (
-        job,
-        panel.address,
-        client_principal,
+    assert (opened.job_id, opened.arbitrator, opened.opener) == (job, panel.address, opener)
+    assert (opened.response_deadline, opened.advance, opened.by_provider) == (
+        now + RESPONSE_WINDOW,
+        0,
+        by_provider,
     )
-    assert (opened.response_deadline, opened.advance) == (now + RESPONSE_WINDOW, 0)
     assert (meta.metaEvidenceID, meta.evidence) == (job, "ipfs://meta")
+    # only the opener's bond is taken
     assert delta(before, ledger()) == {
-        "client": -BOND,
-        "provider": 0,
+        "client": 0 if by_provider else -BOND,
+        "provider": -BOND if by_provider else 0,
         "fees": 0,
         "locked": 0,
         "bonds": BOND,
     }
     d = resolver.dispute_of(job)
-    assert d.status == ST_AWAITING
+    assert (d.status, d.opened_by_provider) == (ST_AWAITING, by_provider)
     assert (d.client_id, d.provider_id, d.arbitrator) == (client_id, provider_id, panel.address)
     assert (d.amount, d.bond) == (AMOUNT, BOND)
     assert (d.response_deadline, d.arbitration_window, d.arbitration_deadline) == (
@@ -93,39 +105,56 @@ def test_dispute__takes_client_bond_and_logs_meta_evidence(
         0,
     )
     assert not d.answered and not d.case_opened
-    assert host.status_of(job) == 6
+    assert (d.opener_advance, d.opener_payer, d.answerer_fee) == (0, ZERO, 0)
+    j = host.jobs(job)
+    assert (host.status_of(job), j.client_posted, j.provider_posted) == (
+        STATUS_DISPUTED,
+        0 if by_provider else BOND,
+        BOND if by_provider else 0,
+    )
 
 
-def test_answer__takes_provider_bond_and_opens_the_panel_case(
+@OPENERS
+def test_answer__takes_the_answerer_bond_and_opens_the_panel_case(
     resolver: Any,
+    host: Any,
     make_job: Any,
     ledger: Any,
     panel: Any,
     open_case: Any,
     provider_principal: str,
     client_principal: str,
+    by_provider: bool,
 ) -> None:
-    job = make_job()
-    open_case(job, answer=False)
+    opener, answerer = sides(by_provider, client_principal, provider_principal)
+    job = make_job(rejected=by_provider)
+    open_case(job, answer=False, by_provider=by_provider)
     before = ledger()
-    with boa.env.prank(provider_principal):
+    # the opener cannot answer its own dispute: the escrow wants the other side
+    with (
+        boa.env.prank(opener),
+        boa.reverts("escrow: not client" if by_provider else "escrow: not provider"),
+    ):
+        resolver.answer(job, "")
+    with boa.env.prank(answerer):
         resolver.answer(job, "ipfs://answer")
     now = boa.env.timestamp
     (answered,) = events(resolver, "DisputeAnswered")
     (evidence,) = events(resolver, "Evidence")
     (dispute,) = events(resolver, "Dispute")
     (assigned,) = events(resolver, "DisputeAssigned")  # the panel's, for recusal
+    # the extraData stays (client, provider), whoever opened
     assert (assigned.client_principal, assigned.provider_principal) == (
         client_principal,
         provider_principal,
     )
-    assert answered.case_opened
+    assert (answered.answerer, answered.case_opened) == (answerer, True)
     assert answered.arbitrator_dispute_id == 0  # the panel's first dispute
     assert answered.arbitration_deadline == now + ARBITRATION_WINDOW
     assert (evidence.arbitrator, evidence.evidenceGroupID, evidence.party, evidence.evidence) == (
         panel.address,
         job,
-        provider_principal,
+        answerer,
         "ipfs://answer",
     )
     assert (dispute.arbitrator, dispute.disputeID, dispute.metaEvidenceID) == (
@@ -134,15 +163,26 @@ def test_answer__takes_provider_bond_and_opens_the_panel_case(
         job,
     )
     assert dispute.evidenceGroupID == job
-    assert delta(before, ledger())["provider"] == -BOND
-    assert delta(before, ledger())["bonds"] == BOND
+    # only the answerer's bond is taken
+    assert delta(before, ledger()) == {
+        "client": -BOND if by_provider else 0,
+        "provider": 0 if by_provider else -BOND,
+        "fees": 0,
+        "locked": 0,
+        "bonds": BOND,
+    }
     d = resolver.dispute_of(job)
     assert d.status == ST_AT_ARBITRATOR and d.answered and d.case_opened
+    assert d.opened_by_provider == by_provider
     assert d.arbitration_deadline == now + ARBITRATION_WINDOW
     assert resolver.job_of_dispute(panel.address, 0) == job
     # the panel got the principals for recusal, and 103 choices
     p = panel.get_dispute(0)
     assert (p.arbitrable, p.choices) == (resolver.address, CHOICES)
+    j = host.jobs(job)
+    assert (j.client_posted, j.provider_posted) == (BOND, BOND)
+    with boa.env.prank(answerer), boa.reverts("resolver: already answered"):
+        resolver.answer(job, "")
 
 
 def test_submit_evidence__either_side_while_open(
@@ -182,39 +222,42 @@ def test_default_win__provider_does_not_answer(
         "locked": -AMOUNT,
         "bonds": 0,
     }
-    s = host.settlement_of(job)
-    assert (s.provider_share, s.client_bond_back, s.provider_bond_back, s.outcome) == (
-        0,
-        BOND,
-        0,
-        OUTCOME_CLIENT,
-    )
+    assert settlement(host, job) == (0, BOND, 0, OUTCOME_CLIENT)
     assert resolver.dispute_of(job).status == ST_DEFAULT_WIN
 
 
 @pytest.mark.parametrize("offset", [-1, 0, 1])
+@OPENERS
 def test_default_win__response_deadline_edges(
     resolver: Any,
+    host: Any,
     make_job: Any,
     open_case: Any,
     client_principal: str,
     provider_principal: str,
     offset: int,
+    by_provider: bool,
 ) -> None:
-    job = make_job()
-    open_case(job, answer=False)
+    opener, answerer = sides(by_provider, client_principal, provider_principal)
+    job = make_job(rejected=by_provider)
+    open_case(job, answer=False, by_provider=by_provider)
     deadline = resolver.dispute_of(job).response_deadline
     boa.env.time_travel(seconds=deadline + offset - boa.env.timestamp)
     if offset < 0:
         with boa.reverts("resolver: response deadline not passed"):
             resolver.claim_default_win(job)
-        with boa.env.prank(provider_principal):
+        with boa.env.prank(answerer):
             resolver.answer(job, "")  # still in time
+        assert resolver.dispute_of(job).status == ST_AT_ARBITRATOR
     else:
-        with boa.env.prank(provider_principal), boa.reverts("resolver: response deadline passed"):
+        with boa.env.prank(answerer), boa.reverts("resolver: response deadline passed"):
             resolver.answer(job, "")
-        with boa.env.prank(client_principal):
+        with boa.env.prank(opener):
             resolver.claim_default_win(job)
+        # the opener wins whole, with its bond back; the silent side posted none
+        assert settlement(host, job) == (
+            (AMOUNT, 0, BOND, OUTCOME_PROVIDER) if by_provider else (0, BOND, 0, OUTCOME_CLIENT)
+        )
 
 
 # ------------------------------------------------------------- settlement
@@ -222,6 +265,7 @@ def test_default_win__response_deadline_edges(
 
 @pytest.mark.parametrize("answered", [False, True])
 @pytest.mark.parametrize("proposer_is_client", [True, False])
+@OPENERS
 def test_settlement__accepted_by_the_other_side(
     resolver: Any,
     host: Any,
@@ -232,10 +276,11 @@ def test_settlement__accepted_by_the_other_side(
     provider_principal: str,
     answered: bool,
     proposer_is_client: bool,
+    by_provider: bool,
 ) -> None:
-    job = make_job()
+    job = make_job(rejected=by_provider)
     before = ledger()
-    open_case(job, answer=answered)
+    open_case(job, answer=answered, by_provider=by_provider)
     proposer, acceptor = (
         (client_principal, provider_principal)
         if proposer_is_client
@@ -252,20 +297,14 @@ def test_settlement__accepted_by_the_other_side(
     )
     with boa.env.prank(acceptor):
         resolver.accept_settlement(job, share)
-    assert delta(before, ledger()) == {
-        "client": AMOUNT - share,
-        "provider": share,
-        "fees": 0,
-        "locked": -AMOUNT,
-        "bonds": 0,
-    }
-    s = host.settlement_of(job)
-    assert (s.provider_share, s.client_bond_back, s.provider_bond_back, s.outcome) == (
-        share,
-        BOND,
-        BOND if answered else 0,
-        OUTCOME_SETTLED,
+    assert delta(before, ledger()) == expect_shared(share)
+    # each bond posted comes back: the opener's always, the answerer's if it answered
+    opener_back, answerer_back = BOND, BOND if answered else 0
+    client_back, provider_back = (
+        (answerer_back, opener_back) if by_provider else (opener_back, answerer_back)
     )
+    assert settlement(host, job) == (share, client_back, provider_back, OUTCOME_SETTLED)
+    check_conserved(host, job, AMOUNT, BOND * (2 if answered else 1))
     assert resolver.dispute_of(job).status == ST_SETTLED
 
 
@@ -323,13 +362,7 @@ def test_settlement__replaced_proposal__only_the_new_share_accepted(
         with boa.reverts("resolver: proposal mismatch"):
             resolver.accept_settlement(job, 100)  # what it saw before the replacement
         resolver.accept_settlement(job, 250_001)
-    assert delta(before, ledger()) == {
-        "client": AMOUNT - 250_001,
-        "provider": 250_001,
-        "fees": 0,
-        "locked": -AMOUNT,
-        "bonds": 0,
-    }
+    assert delta(before, ledger()) == expect_shared(250_001)
 
 
 def test_settlement__both_sides_propose__each_kept_apart(
@@ -397,14 +430,7 @@ def test_panel_ruling__pays_the_ruling(
     panel_rules(job, ruling)
     (ruled,) = events(panel, "Ruling")
     assert delta(before, ledger()) == expect_ruled(AMOUNT, BOND, ruling)
-    share, client_back, provider_back, outcome = model(AMOUNT, BOND, ruling)
-    s = host.settlement_of(job)
-    assert (s.provider_share, s.client_bond_back, s.provider_bond_back, s.outcome) == (
-        share,
-        client_back,
-        provider_back,
-        outcome,
-    )
+    assert settlement(host, job) == model(AMOUNT, BOND, ruling)
     d = resolver.dispute_of(job)
     assert (d.status, d.ruling) == (ST_RULED, ruling)
     assert panel.disputeStatus(d.arbitrator_dispute_id) == SOLVED
@@ -446,15 +472,8 @@ def test_refused_ruling__neutral_default(
     before = ledger()
     open_case(job)
     panel_rules(job, REFUSED)
-    assert delta(before, ledger()) == {
-        "client": AMOUNT - AMOUNT // 2,  # the odd unit goes to the client
-        "provider": AMOUNT // 2,
-        "fees": 0,
-        "locked": -AMOUNT,
-        "bonds": 0,
-    }
-    s = host.settlement_of(job)
-    assert (s.client_bond_back, s.provider_bond_back, s.outcome) == (BOND, BOND, OUTCOME_SPLIT)
+    assert delta(before, ledger()) == NEUTRAL
+    assert settlement(host, job) == (AMOUNT // 2, BOND, BOND, OUTCOME_SPLIT)
     assert resolver.dispute_of(job).status == ST_RULED
 
 
@@ -462,6 +481,7 @@ def test_refused_ruling__neutral_default(
 
 
 @pytest.mark.parametrize("offset", [-1, 0, 1])
+@OPENERS
 def test_silence__neutral_default_at_the_arbitration_deadline(
     resolver: Any,
     host: Any,
@@ -472,10 +492,11 @@ def test_silence__neutral_default_at_the_arbitration_deadline(
     attacker: str,
     arbiters: list[str],
     offset: int,
+    by_provider: bool,
 ) -> None:
-    job = make_job()
+    job = make_job(rejected=by_provider)
     before = ledger()
-    open_case(job)
+    open_case(job, by_provider=by_provider)
     deadline = resolver.dispute_of(job).arbitration_deadline
     boa.env.time_travel(seconds=deadline + offset - boa.env.timestamp)
     if offset < 0:
@@ -484,20 +505,8 @@ def test_silence__neutral_default_at_the_arbitration_deadline(
         return
     with boa.env.prank(attacker):
         resolver.apply_default(job)
-    assert delta(before, ledger()) == {
-        "client": AMOUNT - AMOUNT // 2,
-        "provider": AMOUNT // 2,
-        "fees": 0,
-        "locked": -AMOUNT,
-        "bonds": 0,
-    }
-    s = host.settlement_of(job)
-    assert (s.provider_share, s.client_bond_back, s.provider_bond_back, s.outcome) == (
-        AMOUNT // 2,
-        BOND,
-        BOND,
-        OUTCOME_SPLIT,
-    )
+    assert delta(before, ledger()) == NEUTRAL
+    assert settlement(host, job) == (AMOUNT // 2, BOND, BOND, OUTCOME_SPLIT)
     assert resolver.dispute_of(job).status == ST_NEUTRAL
     # a late ruling from the panel cannot change it: the final vote reverts
     dispute_id = resolver.dispute_of(job).arbitrator_dispute_id

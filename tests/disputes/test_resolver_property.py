@@ -17,33 +17,9 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from .conftest import ARBITRATION_WINDOW, RESPONSE_WINDOW, TOKEN, model, native_model
+from .helpers import check_conserved, owed, settlement
 
 ENDINGS = ["default_win", "settle_before_answer", "settle_after_answer", "rule", "silence"]
-
-
-def check_job(host: Any, job: int, amount: int, posted: int) -> None:
-    s = host.settlement_of(job)
-    paid_out = (
-        s.provider_net
-        + s.fee
-        + s.client_refund
-        + s.client_bond_back
-        + s.provider_bond_back
-        + s.forfeited
-    )
-    assert paid_out == amount + posted
-    assert s.provider_net + s.fee == s.provider_share
-    assert s.provider_share + s.client_refund == amount
-
-
-def totals(host: Any, client_id: int, provider_id: int) -> int:
-    return (
-        host.balance_of(client_id, TOKEN)
-        + host.balance_of(provider_id, TOKEN)
-        + host.fees_total(TOKEN)
-        + host.locked_total(TOKEN)
-        + host.bonds_total(TOKEN)
-    )
 
 
 @given(
@@ -74,9 +50,9 @@ def test_property__every_ending_conserves(
     court: Any,
     make_job: Any,
     open_case: Any,
+    court_rules: Any,
+    ledger: Any,
     deployer: str,
-    client_id: int,
-    provider_id: int,
     client_principal: str,
     provider_principal: str,
 ) -> None:
@@ -88,7 +64,7 @@ def test_property__every_ending_conserves(
         job = make_job(
             arbitrator=court, amount=amount, bond=bond, fee_bps=fee_bps, rejected=by_provider
         )
-        start = totals(host, client_id, provider_id)
+        start = sum(ledger().values())
         answered = ending not in ("default_win", "settle_before_answer")
         open_case(
             job, answer=answered, client_value=cost, provider_value=cost, by_provider=by_provider
@@ -113,8 +89,7 @@ def test_property__every_ending_conserves(
             else:
                 expected = (share, bond, answerer_back, 6)
         elif ending == "rule":
-            with boa.env.prank(deployer):
-                court.give_ruling(resolver.dispute_of(job).arbitrator_dispute_id, ruling)
+            court_rules(job, ruling)
             expected = model(amount, bond, ruling)
             to_provider = native_model(cost, ruling)
         else:
@@ -123,14 +98,15 @@ def test_property__every_ending_conserves(
             expected = model(amount, bond, 0)
             to_provider = native_model(cost, 0)
 
-        s = host.settlement_of(job)
-        assert (s.provider_share, s.client_bond_back, s.provider_bond_back, s.outcome) == expected
-        check_job(host, job, amount, bond * (2 if answered else 1))
-        assert totals(host, client_id, provider_id) == start  # nothing left the ledger
+        assert settlement(host, job) == expected
+        check_conserved(host, job, amount, bond * (2 if answered else 1))
+        assert sum(ledger().values()) == start  # nothing left the ledger
         assert host.locked_total(TOKEN) == 0 and host.bonds_total(TOKEN) == 0
 
-        owed = [resolver.native_owed(client_principal), resolver.native_owed(provider_principal)]
-        assert owed == [cost - to_provider, to_provider]
+        assert owed(resolver, client_principal, provider_principal) == [
+            cost - to_provider,
+            to_provider,
+        ]
         assert boa.env.get_balance(resolver.address) == cost
         assert boa.env.get_balance(court.address) == (cost if answered else 0)
 
@@ -141,6 +117,7 @@ def test_property__every_ruling_on_an_odd_amount(
     court: Any,
     make_job: Any,
     open_case: Any,
+    court_rules: Any,
     deployer: str,
 ) -> None:
     # exhaustive over the scale: 0..103, amount and bond odd, a 2.5 % fee, and
@@ -154,10 +131,6 @@ def test_property__every_ruling_on_an_odd_amount(
             arbitrator=court, amount=amount, bond=bond, fee_bps=250, rejected=by_provider
         )
         open_case(job, by_provider=by_provider)
-        with boa.env.prank(deployer):
-            court.give_ruling(resolver.dispute_of(job).arbitrator_dispute_id, ruling)
-        s = host.settlement_of(job)
-        assert (s.provider_share, s.client_bond_back, s.provider_bond_back, s.outcome) == model(
-            amount, bond, ruling
-        )
-        check_job(host, job, amount, 2 * bond)
+        court_rules(job, ruling)
+        assert settlement(host, job) == model(amount, bond, ruling)
+        check_conserved(host, job, amount, 2 * bond)
