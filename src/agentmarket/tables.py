@@ -30,17 +30,20 @@ def reputation_table(
 ) -> Table:
     """One row per agent: its label, its counters, volume (formatted by `volume`)
     and value-weighted score out of 100."""
+    # One space between columns and none at the edges: thirteen columns fit
+    # an 80-column terminal (or a log) whole. Narrower, a cell wraps; it is
+    # never cut short.
     table = Table(
         title=title,
         title_justify="left",
         box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        collapse_padding=True,
+        show_edge=False,
+        padding=(0, 0),
     )
-    table.add_column("agent", no_wrap=True)
+    table.add_column("agent", overflow="fold")
     for heading, _ in REPUTATION_COLUMNS:
-        table.add_column(heading, justify="right")
-    table.add_column("score", justify="right")
+        table.add_column(heading, justify="right", overflow="fold")
+    table.add_column("score", justify="right", overflow="fold")
     for label, rep in rows:
         cells = [
             volume(rep[field]) if field == "volume" else str(rep[field])
