@@ -729,6 +729,7 @@ def index(
 @click.option("--min-score", type=int, default=0, help="Hundredths: 8000 = 80.00.")
 @click.option("--token", type=ADDRESS, default=None)
 @click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--evaluated", is_flag=True, help="Only listings whose jobs name an evaluator.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 def find(
     tag: str,
@@ -737,6 +738,7 @@ def find(
     min_score: int,
     token: str | None,
     limit: int,
+    evaluated: bool,
     as_json: bool,
 ) -> None:
     """Providers for capability TAG from the index, best score first, each with the
@@ -751,7 +753,7 @@ def find(
         )
     conn = open_database(db_url)
     try:
-        matches = find_providers(conn, tag, max_price, min_score, token, limit)
+        matches = find_providers(conn, tag, max_price, min_score, token, limit, evaluated=evaluated)
     finally:
         conn.close()
     table = Table(title=f"Providers for {tag!r}", title_justify="left")

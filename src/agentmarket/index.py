@@ -475,6 +475,7 @@ FROM (
     FROM listings
     WHERE tag = ? AND active = 1 AND score >= ? AND price <= ?
       AND (? IS NULL OR token = ?)
+      AND (? = 0 OR evaluator IS NOT NULL)
     ORDER BY score DESC, volume DESC, price ASC, token ASC, listing_id ASC
     LIMIT ?
 ) AS l
@@ -489,6 +490,8 @@ def find_params(
     min_score: int = 0,
     token: str | None = None,
     limit: int = 20,
+    *,
+    evaluated: bool = False,
 ) -> tuple[Any, ...]:
     """The bound parameters of FIND_SQL for a query (exposed for EXPLAIN tests)."""
     if limit < 1:
@@ -497,7 +500,7 @@ def find_params(
     if price < 0:
         raise ValueError("max_price must not be negative")
     tok = None if token is None else _token(token)
-    return (tag_hash(tag), min_score, u256(price), tok, tok, limit)
+    return (tag_hash(tag), min_score, u256(price), tok, tok, int(evaluated), limit)
 
 
 def find_providers(
@@ -507,10 +510,14 @@ def find_providers(
     min_score: int = 0,
     token: str | None = None,
     limit: int = 20,
+    *,
+    evaluated: bool = False,
 ) -> list[ProviderMatch]:
     """Active listings for capability `tag`, price ≤ `max_price` (any when None),
-    provider score ≥ `min_score` (hundredths), in `token` if given; best score first."""
-    rows = conn.execute(FIND_SQL, find_params(tag, max_price, min_score, token, limit))
+    provider score ≥ `min_score` (hundredths), in `token` if given, and with
+    `evaluated` only those whose jobs name an evaluator; best score first."""
+    params = find_params(tag, max_price, min_score, token, limit, evaluated=evaluated)
+    rows = conn.execute(FIND_SQL, params)
     return [
         ProviderMatch(
             listing_id=int(r[0]),
@@ -799,6 +806,10 @@ class Indexer:
         min_score: int = 0,
         token: str | None = None,
         limit: int = 20,
+        *,
+        evaluated: bool = False,
     ) -> list[ProviderMatch]:
         """See the module-level `find_providers`."""
-        return find_providers(self.conn, tag, max_price, min_score, token, limit)
+        return find_providers(
+            self.conn, tag, max_price, min_score, token, limit, evaluated=evaluated
+        )

@@ -275,15 +275,22 @@ def test_index__follows_evaluators_of_listings_and_jobs(am: Invoke, world: World
     assert verdict_of(run_evaluator(world, approved))["verdict"] == "approved"
     rejected = delivered(am, listing_id, cid, INPUT)
     assert verdict_of(run_evaluator(world, rejected))["verdict"] == "rejected"
+    plain = am(
+        "list", str(pid), "--tag", "uppercase", "--price", str(PRICE + 1), "--delivery-time",
+        "1h", "--json", signer="provider_operator",
+    ).json()["listing_id"]  # fmt: skip
 
     path = world.tmp / "index.db"
     db = f"sqlite:///{path}"
     assert am("index", "--db", db, "--no-progress", "--json").code == 0
-    (found,) = am("find", "uppercase", "--db", db, "--json").json()
+    found, other = am("find", "uppercase", "--db", db, "--json").json()
+    assert (other["listing_id"], other["evaluator"], other["evaluator_fee_bps"]) == (plain, None, 0)
     assert found["listing_id"] == listing_id and found["version"] == 2
     assert (found["evaluator"], found["evaluator_fee_bps"]) == (judge, FEE_BPS)
     # the approved job counts as validated; the rejected one has not ended yet
     assert (found["completed"], found["validated"], found["rejected"]) == (1, 1, 0)
+    only = am("find", "uppercase", "--db", db, "--evaluated", "--json").json()
+    assert [m["listing_id"] for m in only] == [listing_id]
     table = am("find", "uppercase", "--db", db)
     assert table.code == 0 and "2.00%" in table.out  # the fee, beside the evaluator
 

@@ -247,6 +247,20 @@ def test_listing_evaluator__named_shown_kept_across_edits_and_cleared(
     assert (m.evaluator, m.evaluator_fee_bps, m.version) == (None, 0, 4)
 
 
+def test_find__evaluated_keeps_only_listings_naming_an_evaluator(db: sqlite3.Connection) -> None:
+    ingest(
+        db,
+        listing_event("ListingCreated", 1),
+        listing_event("ListingCreated", 2),
+        listing_event("ListingCreated", 3),
+        evaluator_set(2, EVALUATOR, 100, 2),
+        evaluator_set(3, EVALUATOR, 100, 2),
+        evaluator_set(3, ZERO, 0, 3),  # named, then removed
+    )
+    assert ids(find_providers(db, "translate")) == [1, 2, 3]
+    assert ids(find_providers(db, "translate", evaluated=True)) == [2]
+
+
 def test_listing_evaluator__unknown_listing_is_ignored(db: sqlite3.Connection) -> None:
     ingest(db, evaluator_set(9, EVALUATOR, 100, 2))
     assert db.execute("SELECT COUNT(*) FROM listings").fetchone() == (0,)

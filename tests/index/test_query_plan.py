@@ -33,6 +33,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
         {"tag": "capability-1", "max_price": 10**18, "min_score": 5_000},
         {"tag": "capability-1", "max_price": 1, "min_score": 0, "token": OTHER_TOKEN},
         {"tag": "capability-1", "min_score": 9_999, "limit": 1},
+        {"tag": "capability-1", "evaluated": True},
     ],
 )
 def test_find__searches_the_discovery_index_in_order(
