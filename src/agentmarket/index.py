@@ -6,7 +6,7 @@
     indexer.find_providers("translate", max_price=10**18, min_score=8000, limit=10)
 
 How it syncs: block ranges of `batch_size` are read with one `eth_getLogs`
-each (the three contracts' addresses and the followed event topics in one
+each (the followed contracts' addresses and the followed event topics in one
 filter), decoded, and applied in chain order. Each batch's rows and the
 cursor's advance commit in ONE SQLite transaction (WAL mode), so killing the
 process at any instant leaves the database at a batch boundary and the next
@@ -25,9 +25,10 @@ Reputation is read, not rebuilt: the escrow writes its facts into
 ReputationRegistry without an event of its own, and the weighted value of a
 job (its token's governance weight) is not in any event, so events alone
 cannot reproduce the aggregate. Instead, every agent touched in a batch by a
-settlement (`JobCompleted`, `JobRefunded`) or a rating (`Rated`) has its
-`reputation_of` read at the batch's last block, and that row is stored with
-the batch. The table thus always equals the registry's view at the cursor.
+settlement (`JobCompleted`, `JobRefunded`, `DisputeSettled`, a tab's
+`TabClosed`) or a rating (`Rated`) has its `reputation_of` read at the
+batch's last block, and that row is stored with the batch. The table thus
+always equals the registry's view at the cursor.
 
 Capability tags: a tag given as `str` is `keccak256` of its exact UTF-8 bytes
 (no case folding or trimming): `tag_hash("translate") == Web3.keccak(text="translate")`,
@@ -556,7 +557,7 @@ class Indexer:
     """Follows a deployment's events into a SQLite database and answers discovery queries.
 
     `deployment_addresses` maps contract names to addresses; ServiceListings is
-    required, JobEscrow and ReputationRegistry are followed when present.
+    required, JobEscrow, ReputationRegistry and Tabs are followed when present.
     `start_block` is where a new database begins (the deployment's first
     block; earlier blocks hold nothing). `confirmations` keeps the sync that
     many blocks behind the head. `reorg_depth` is how many of the newest

@@ -1,6 +1,6 @@
 """What the discovery index reads from the chain: event shapes, decoding, sources.
 
-The index follows three contracts:
+The index follows four contracts:
 
 - ServiceListings: `ListingCreated`, `ListingUpdated`, `ListingEvaluatorSet`,
   `ListingPaused`, `ListingResumed`, `ListingClosed` (the listing's whole
@@ -9,7 +9,9 @@ The index follows three contracts:
   `JobEvaluated`, `JobCompleted`, `JobRefunded`, `DisputeOpened`,
   `DisputeSettled` (jobs, and which agents' reputation moved);
 - ReputationRegistry: `Rated` (a rating moved an agent's score), and the
-  `reputation_of` view, read for every agent a settlement or rating touched.
+  `reputation_of` view, read for every agent a settlement or rating touched;
+- Tabs: `TabClosed` (a closing tab writes its one reputation fact, with no
+  escrow event of its own).
 
 The event ABIs come from the compiled artifacts the package ships, so they
 always match the contracts.
@@ -17,7 +19,7 @@ always match the contracts.
 A *source* is anything that can say how high the chain is, hand over the
 decoded events of a block range, read agents' reputation at a block, and give
 a block's hash and parent hash (how the indexer notices a reorganisation).
-`Web3EventSource` is the real one (one `eth_getLogs` per range, all three
+`Web3EventSource` is the real one (one `eth_getLogs` per range, all followed
 contracts in one call); tests plug in synthetic sources.
 """
 
@@ -38,7 +40,8 @@ from agentmarket.artifacts import load_artifact
 LISTINGS = "ServiceListings"
 ESCROW = "JobEscrow"
 REPUTATION = "ReputationRegistry"
-FOLLOWED: tuple[str, ...] = (LISTINGS, ESCROW, REPUTATION)
+TABS = "Tabs"
+FOLLOWED: tuple[str, ...] = (LISTINGS, ESCROW, REPUTATION, TABS)
 
 MASK_64 = 2**64 - 1
 
@@ -66,12 +69,16 @@ FOLLOWED_EVENTS: dict[str, tuple[str, ...]] = {
         "DisputeSettled",
     ),
     REPUTATION: ("Rated",),
+    TABS: ("TabClosed",),
 }
 
 # Events after which both parties' reputation may have moved.
 SETTLEMENT_EVENTS: frozenset[str] = frozenset(
-    {"JobCompleted", "JobRefunded", "DisputeSettled", "Rated"}
+    {"JobCompleted", "JobRefunded", "DisputeSettled", "Rated", "TabClosed"}
 )
+# The argument naming the two parties (a job id, or a tab id: the same low
+# 128 bits, client << 64 | provider) when it is not `job_id`.
+PARTIES_ARG: dict[str, str] = {"TabClosed": "tab_id"}
 
 # The order of `IReputationRegistry.Reputation`'s members.
 REPUTATION_FIELDS: tuple[str, ...] = (
@@ -165,7 +172,8 @@ class AgentReputation:
 
 
 def job_parties(job_id: int) -> tuple[int, int]:
-    """(client id, provider id) encoded in an escrow job id (see IJobEscrow)."""
+    """(client id, provider id) encoded in an escrow job id (see IJobEscrow), or
+    in a tab id (see ITabs)."""
     return (job_id >> 64) & MASK_64, job_id & MASK_64
 
 
@@ -174,7 +182,7 @@ def touched_agents(events: Iterable[ChainEvent]) -> set[int]:
     agents: set[int] = set()
     for ev in events:
         if ev.name in SETTLEMENT_EVENTS:
-            agents.update(job_parties(int(ev.args["job_id"])))
+            agents.update(job_parties(int(ev.args[PARTIES_ARG.get(ev.name, "job_id")])))
     agents.discard(0)
     return agents
 

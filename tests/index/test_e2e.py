@@ -23,6 +23,7 @@ from agentmarket.index_events import (
     LISTINGS,
     REPUTATION,
     REPUTATION_FIELDS,
+    TABS,
     event_abi,
     reputation_of_abi,
 )
@@ -36,7 +37,7 @@ def compiled(name: str) -> dict[str, Any]:
     return compile_contract(CONTRACTS / f"{name}.vy")
 
 
-@pytest.mark.parametrize("contract", [LISTINGS, ESCROW, REPUTATION])
+@pytest.mark.parametrize("contract", [LISTINGS, ESCROW, REPUTATION, TABS])
 def test_followed_events__exist_in_the_shipped_artifacts(contract: str) -> None:
     names = {e["name"] for e in event_abi(contract)}
     assert names == set(FOLLOWED_EVENTS[contract])

@@ -305,8 +305,9 @@ def test_touched_agents__are_both_parties_of_settlements_and_ratings() -> None:
         ChainEvent("JobEscrow", "JobCompleted", {"job_id": job_id_of(1, 2, 3)}, 1, 1),
         ChainEvent("JobEscrow", "JobRefunded", {"job_id": job_id_of(2, 4, 5)}, 1, 2),
         ChainEvent("ReputationRegistry", "Rated", {"job_id": job_id_of(3, 6, 7)}, 1, 3),
+        ChainEvent("Tabs", "TabClosed", {"tab_id": job_id_of(4, 8, 9)}, 1, 4),
     ]
-    assert touched_agents(events) == {2, 3, 4, 5, 6, 7}
+    assert touched_agents(events) == {2, 3, 4, 5, 6, 7, 8, 9}
 
 
 def test_apply_events__unknown_event_names_are_skipped(db: sqlite3.Connection) -> None:

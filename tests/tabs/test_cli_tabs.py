@@ -4,6 +4,8 @@ through the client library and the deployment plan (the protocol deployed by
 
 from __future__ import annotations
 
+import sqlite3
+
 from client.conftest import UNIT, Invoke, World, am, world  # noqa: F401 (fixtures)
 from client.test_cli_job_life import setup_agents
 
@@ -63,6 +65,19 @@ def test_tab_life__open_voucher_redeem_close__through_the_cli(am: Invoke, world:
     assert closed["status"] == "closed"
     balance = am("show", "agent", str(cid), "--json").json()
     assert balance["balance"] == 200 * UNIT - 3 * UNIT
+
+    # The closing wrote the tab's one reputation fact; the index follows
+    # TabClosed and holds both parties' rows as the registry has them.
+    path = world.tmp / "index.db"
+    assert am("index", "--db", f"sqlite:///{path}", "--no-progress").code == 0
+    conn = sqlite3.connect(path)
+    try:
+        indexed = dict(conn.execute("SELECT agent_id, completed FROM reputation").fetchall())
+    finally:
+        conn.close()
+    for agent in (cid, pid):
+        on_chain = am("show", "reputation", str(agent), "--json").json()
+        assert on_chain["completed"] == 1 and indexed[agent] == 1
 
 
 def test_tab_redeem__many_files__one_transaction(am: Invoke, world: World) -> None:  # noqa: F811
