@@ -129,8 +129,11 @@ def test_record_job__not_escrow__reverts(reputation: Any, attacker: str) -> None
         reputation.record_job(1, CLIENT_ID, PROVIDER_ID, COMPLETED, 10**6, WAD)
 
 
-@pytest.mark.parametrize("outcome", [0, 10, 255])
-def test_record_job__unknown_outcome__reverts(escrow: Any, outcome: int) -> None:
+@pytest.mark.parametrize("outcome", [0, 10, 11, 255])  # 1-9 are known; 9 is VALIDATED
+def test_record_job__unknown_outcome__reverts(reputation: Any, escrow: Any, outcome: int) -> None:
+    # `reputation` wires the registry into the gate: without it the gate's
+    # call would go to no contract and fail for that reason instead.
+    assert escrow.reputation() == reputation.address
     with boa.reverts("reputation: unknown outcome"):
         escrow.record_direct(1, CLIENT_ID, PROVIDER_ID, outcome, 10**6, WAD)
 

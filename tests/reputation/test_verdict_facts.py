@@ -146,12 +146,6 @@ def test_verdicts__agent_hiring_itself__writes_nothing(
         assert boa.env.evm.get_storage(reputation.address, slot) == 0
 
 
-@pytest.mark.parametrize("outcome", [0, 10, 11, 255])
-def test_record_job__unknown_outcome__reverts(escrow: Any, outcome: int) -> None:
-    with boa.reverts("reputation: unknown outcome"):
-        escrow.record_direct(1, CLIENT_ID, PROVIDER_ID, outcome, 10**6, WAD)
-
-
 def test_validated__full_counter__saturates_without_touching_rejected(
     reputation: Any, escrow: Any
 ) -> None:
