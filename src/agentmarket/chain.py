@@ -7,6 +7,7 @@ carrying the contract's revert string.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -15,13 +16,15 @@ from eth_account.signers.local import LocalAccount
 from eth_tester.exceptions import TransactionFailed
 from web3 import Web3
 from web3.contract.contract import ContractFunction
-from web3.exceptions import ContractLogicError, TimeExhausted
+from web3.exceptions import ContractLogicError, TimeExhausted, Web3Exception
 from web3.types import TxParams, TxReceipt
 
 from agentmarket.errors import ContractRevertError, TransactionTimeoutError
 
 IN_PROCESS = "memory"
 DEFAULT_RECEIPT_TIMEOUT = 120.0
+# The validator's tip when the node suggests none (wei per gas: 1 gwei).
+DEFAULT_PRIORITY_FEE = 10**9
 
 
 def connect(url: str = IN_PROCESS) -> Web3:
@@ -68,11 +71,18 @@ def revert_reason(exc: Exception) -> str:
 
 @dataclass
 class Signer:
-    """A local key that signs and sends transactions on one connection."""
+    """A local key that signs and sends transactions on one connection.
+
+    Fees (EIP-1559): the tip is `priority_fee` if set, else the node's
+    suggestion (`eth_maxPriorityFeePerGas`, or web3's fee-history estimate),
+    else 1 gwei; the cap is twice the latest base fee plus the tip. On an L2,
+    where tips are a fraction of a gwei, the node's suggestion keeps an agent
+    that sends many small transactions from overpaying."""
 
     w3: Web3
     account: LocalAccount
     receipt_timeout: float = DEFAULT_RECEIPT_TIMEOUT
+    priority_fee: int | None = None
 
     @property
     def address(self) -> str:
@@ -90,7 +100,7 @@ class Signer:
                 raise ContractRevertError(revert_reason(exc)) from exc
         if "maxFeePerGas" not in tx and "gasPrice" not in tx:
             base = self.w3.eth.get_block("latest").get("baseFeePerGas", 0)
-            tip = 10**9
+            tip = self.tip()
             tx["maxPriorityFeePerGas"] = tip
             tx["maxFeePerGas"] = 2 * int(base) + tip
         signed = self.account.sign_transaction(tx)
@@ -104,6 +114,17 @@ class Signer:
         if receipt["status"] != 1:
             raise ContractRevertError(self._replay_reason(tx, receipt))
         return receipt
+
+    def tip(self) -> int:
+        """The priority fee (wei per gas) this signer offers now."""
+        if self.priority_fee is not None:
+            return self.priority_fee
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # web3 warns when it falls back to fee history
+                return int(self.w3.eth.max_priority_fee)
+        except Web3Exception:
+            return DEFAULT_PRIORITY_FEE
 
     def transact(self, fn: ContractFunction, value: int = 0) -> TxReceipt:
         """Call a contract function in a transaction; revert strings become exceptions."""
