@@ -420,11 +420,14 @@ def _evaluator_named(conn: sqlite3.Connection, ev: ChainEvent) -> None:
     )
 
 
+_job_rejected = _job_status(JOB_REJECTED)
+
+
 def _job_evaluated(conn: sqlite3.Connection, ev: ChainEvent) -> None:
     # An approval completes the job: `JobCompleted` follows in the same
     # transaction and moves the status. A rejection leaves it Rejected.
     if not ev.args["approved"]:
-        _job_status(JOB_REJECTED)(conn, ev)
+        _job_rejected(conn, ev)
 
 
 def _listing_row(ev: ChainEvent) -> tuple[str, Any]:
