@@ -133,7 +133,9 @@ class Signer:
             tx = fn.build_transaction(params)
         except REVERTS as exc:
             raise ContractRevertError(revert_reason(exc)) from exc
-        del tx["gas"]
+        # web3 fills its own gas and fees; `send` applies this signer's policy.
+        for filled in ("gas", "maxFeePerGas", "maxPriorityFeePerGas", "gasPrice"):
+            tx.pop(filled, None)  # type: ignore[misc]
         return self.send(dict(tx))
 
     def _replay_reason(self, tx: dict[str, Any], receipt: TxReceipt) -> str:

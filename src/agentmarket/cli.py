@@ -208,11 +208,13 @@ class Session:
         deployment: Path | None,
         as_json: bool,
         key: KeySource | None = None,
+        priority_fee: int | None = None,
     ) -> None:
         self.rpc = rpc
         self.deployment_path = deployment
         self.as_json = as_json
         self.key_source = key
+        self.priority_fee = priority_fee
         self._w3: Web3 | None = None
         self._deployment: Deployment | None = None
 
@@ -298,7 +300,7 @@ class Session:
 
     @functools.cached_property
     def signer(self) -> Signer:
-        return Signer(self.w3, self.account())
+        return Signer(self.w3, self.account(), priority_fee=self.priority_fee)
 
     def emit(self, data: Any, table: Table | None = None, message: str | None = None) -> None:
         """Print `data` as JSON in --json mode; else the table and/or the message."""
@@ -351,17 +353,31 @@ def chain_options(signs: bool = False) -> Callable[[F], F]:
             keystore: Path | None = None,
             password_env: str | None = None,
             key_env: str = DEFAULT_KEY_ENV,
+            priority_fee: int | None = None,
             **kwargs: Any,
         ) -> Any:
             key = KeySource(keystore, password_env, key_env) if signs else None
-            session = Session(rpc, deployment, as_json, key)
+            session = Session(rpc, deployment, as_json, key, priority_fee)
             return fn(session, **kwargs)
 
         if signs:
-            wrapper = key_options()(wrapper)
+            wrapper = priority_fee_option(key_options()(wrapper))
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def priority_fee_option(fn: F) -> F:
+    """--priority-fee: the tip per gas a signing command offers (see `chain.Signer`)."""
+    return click.option(
+        "--priority-fee",
+        "priority_fee",
+        envvar="AGENTMARKET_PRIORITY_FEE",
+        type=AMOUNT,
+        default=None,
+        metavar="WEI",
+        help="Tip per gas in wei, e.g. 1e7 (default: what the node suggests).",
+    )(fn)
 
 
 def key_options(prefix: str = "", role: str = "signer") -> Callable[[F], F]:
@@ -446,6 +462,7 @@ def demo(as_json: bool) -> None:
     show_default=True,
 )
 @key_options(role="deployer")
+@priority_fee_option
 @click.option("--governance", type=ADDRESS, default=None, help="Governance (default: deployer).")
 @click.option("--arbiter", "arbiters", type=ADDRESS, multiple=True, help="Panel arbiter (repeat).")
 @click.option("--quorum", type=int, default=None, help="Votes a ruling needs (default: majority).")
@@ -457,13 +474,14 @@ def deploy(
     keystore: Path | None,
     password_env: str | None,
     key_env: str,
+    priority_fee: int | None,
     governance: str | None,
     arbiters: tuple[str, ...],
     quorum: int | None,
     as_json: bool,
 ) -> None:
     """Deploy the protocol with the package's artifacts and record it."""
-    session = Session(rpc, None, as_json, KeySource(keystore, password_env, key_env))
+    session = Session(rpc, None, as_json, KeySource(keystore, password_env, key_env), priority_fee)
     w3, signer = session.w3, session.signer
     name = network_name or f"chain-{w3.eth.chain_id}"
     panel = arbiters or (signer.address,)

@@ -1,6 +1,7 @@
 """Signer's EIP-1559 fees on the in-process chain: the tip is the signer's own,
 else the node's suggestion, else 1 gwei; the cap is twice the base fee plus it.
-What was signed is read back from the chain's copy of each transaction."""
+What was signed is read back from the chain's copy of each transaction. The CLI
+sets the signer's tip with --priority-fee or AGENTMARKET_PRIORITY_FEE."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from web3.eth import Eth
 from web3.exceptions import Web3RPCError
 
 from agentmarket.chain import DEFAULT_PRIORITY_FEE, Signer, connect, funded_test_accounts
+
+from .conftest import Invoke, World
 
 
 @pytest.fixture
@@ -61,3 +64,21 @@ def test_fees_given_by_the_caller__left_alone(chain: Any) -> None:
                            "maxPriorityFeePerGas": 2})  # fmt: skip
     tx = w3.eth.get_transaction(receipt["transactionHash"])
     assert (tx["maxFeePerGas"], tx["maxPriorityFeePerGas"]) == (5 * 10**9, 2)
+
+
+def last_tip(w3: Web3) -> int:
+    (tx_hash,) = w3.eth.get_block("latest")["transactions"]
+    return int(w3.eth.get_transaction(tx_hash)["maxPriorityFeePerGas"])  # type: ignore[arg-type]
+
+
+def test_cli__priority_fee_option_and_env(am: Invoke, world: World) -> None:
+    assert am("register", "--priority-fee", "3", signer="client_principal").code == 0
+    assert last_tip(world.w3) == 3
+    world.env["AGENTMARKET_PRIORITY_FEE"] = "1e3"
+    assert am("register", signer="client_principal").code == 0
+    assert last_tip(world.w3) == 1_000
+    del world.env["AGENTMARKET_PRIORITY_FEE"]
+    assert am("register", signer="client_principal").code == 0
+    assert last_tip(world.w3) == int(world.w3.eth.max_priority_fee)  # the node's suggestion
+    bad = am("register", "--priority-fee", "1.5", signer="client_principal")
+    assert bad.code == 2 and "whole" in bad.err
