@@ -10,6 +10,7 @@ names, so a field added to a struct does not shift the others.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -568,6 +569,30 @@ class PanelClient:
     def can_vote(self, dispute_id: int, arbiter: str) -> bool:
         fn = self.contract.functions.can_vote(dispute_id, Web3.to_checksum_address(arbiter))
         return bool(fn.call())
+
+    def epoch(self) -> int:
+        """The current panel's epoch: disputes opened from now on are judged by it."""
+        return int(self.contract.functions.panel_epoch().call())
+
+    def arbiters(self, epoch: int | None = None) -> list[str]:
+        """The arbiters of `epoch` (default: the current one), seat order."""
+        at = self.epoch() if epoch is None else epoch
+        return [str(a) for a in self.contract.functions.panel_arbiters(at).call()]
+
+    def quorum(self, epoch: int | None = None) -> int:
+        """The votes a ruling needs in `epoch` (default: the current one)."""
+        at = self.epoch() if epoch is None else epoch
+        return int(self.contract.functions.panel_quorum(at).call())
+
+    def owner(self) -> str:
+        """Governance: who may appoint a new panel."""
+        return str(self.contract.functions.owner().call())
+
+    def set_panel(self, signer: Signer, arbiters: Sequence[str], quorum: int) -> TxReceipt:
+        """Appoint `arbiters` (1 to 16, distinct) with `quorum` for disputes opened from
+        now on (owner only); open disputes keep the panel of their epoch."""
+        members = [Web3.to_checksum_address(a) for a in arbiters]
+        return signer.transact(self.contract.functions.set_panel(members, quorum))
 
     def get(self, dispute_id: int) -> PanelDispute:
         raw = self.contract.functions.get_dispute(dispute_id).call()
