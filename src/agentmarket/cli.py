@@ -1306,6 +1306,7 @@ from agentmarket.cli_tabs import tab as _tab_group  # noqa: E402
 main.add_command(_tab_group)
 import agentmarket.cli_evaluation  # noqa: E402  (approve, reject, contest, evaluator)
 import agentmarket.cli_governor  # noqa: E402  (registers `governor`)
+import agentmarket.cli_ownership  # noqa: E402  (registers `ownership`)
 import agentmarket.cli_panel  # noqa: E402  (registers `panel`)
 import agentmarket.cli_validation  # noqa: E402, F401  (registers `validation`)
 

@@ -7,13 +7,13 @@
     agentmarket governor token TOKEN --delist                  # stop new deposits/jobs (owner)
     agentmarket governor guardian ADDRESS | --none             # who may pause (owner)
     agentmarket governor pause | unpause                       # guardian or owner
-    agentmarket governor transfer-ownership NEW                # two steps: NEW then runs
-    agentmarket governor accept-ownership                      #   accept-ownership
 
 The governor is the one the deployment's JobEscrow names (`GOVERNOR`), so a
 command cannot reach another escrow's. A new config starts from the current
 one and changes only the options given; open jobs keep the config they were
 created with. Refusals are the contract's own ("error: governor: ...").
+Handing the governor over is `agentmarket ownership` (with the other owned
+contracts).
 Same conventions as every other command (`agentmarket.cli`).
 """
 
@@ -73,7 +73,7 @@ def _show(s: Session, message: str | None = None) -> None:
 # once its own commands and helpers exist.
 @main.group(name="governor")
 def governor() -> None:
-    """Govern the escrow: configs, payment tokens, the guardian, the pause, ownership."""
+    """Govern the escrow: configs, payment tokens, the guardian, the pause."""
 
 
 @governor.command(name="show")
@@ -168,21 +168,3 @@ def unpause(s: Session) -> None:
     """Reopen the escrow's entries (guardian or owner)."""
     _governor(s).unpause(s.signer)
     _show(s, "escrow entries open")
-
-
-@governor.command(name="transfer-ownership")
-@chain_options(signs=True)
-@click.argument("new_owner", type=ADDRESS)
-def transfer_ownership(s: Session, new_owner: str) -> None:
-    """Start handing the governor to NEW_OWNER (owner); it takes over only when it
-    runs `accept-ownership`."""
-    _governor(s).transfer_ownership(s.signer, new_owner)
-    _show(s, f"ownership offered to {new_owner}: it must run `governor accept-ownership`")
-
-
-@governor.command(name="accept-ownership")
-@chain_options(signs=True)
-def accept_ownership(s: Session) -> None:
-    """Take over the governor (the pending owner)."""
-    _governor(s).accept_ownership(s.signer)
-    _show(s, f"the governor's owner is now {s.signer.address}")

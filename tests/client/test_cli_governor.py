@@ -121,19 +121,3 @@ def test_guardian__set_pauses__removed(am: Invoke, world: World) -> None:
     assert cleared.json()["guardian"] == ZERO
     refused = am("governor", "pause", signer="keeper")
     assert refused.code == 1 and refused.err.strip() == "error: governor: not guardian"
-
-
-def test_ownership__two_steps(am: Invoke, world: World) -> None:
-    keeper = world.address("keeper")
-    stranger = am("governor", "transfer-ownership", keeper, signer="keeper")
-    assert stranger.code == 1 and "caller is not the owner" in stranger.err
-    offered = am("governor", "transfer-ownership", keeper, "--json", signer="governance")
-    assert offered.json()["pending_owner"] == keeper
-    assert offered.json()["owner"] == world.address("governance")  # not yet
-    wrong = am("governor", "accept-ownership", signer="client_principal")
-    assert wrong.code == 1 and "caller is not the new owner" in wrong.err
-    accepted = am("governor", "accept-ownership", "--json", signer="keeper").json()
-    assert (accepted["owner"], accepted["pending_owner"]) == (keeper, ZERO)
-    old = am("governor", "config", "--fee-bps", "10", signer="governance")
-    assert old.code == 1 and "caller is not the owner" in old.err
-    assert am("governor", "config", "--fee-bps", "10", signer="keeper").code == 0
