@@ -33,9 +33,9 @@ from agentmarket.cli import (
     main,
 )
 from agentmarket.governor import GovernorClient
+from agentmarket.wiring import ZERO_ADDRESS
 
 ADDRESS = Address()
-ZERO_ADDRESS = "0x" + "00" * 20
 
 
 def _governor(s: Session) -> GovernorClient:

@@ -23,10 +23,10 @@ from web3.contract import Contract
 from agentmarket.cli import Address, Session, chain_options, main
 from agentmarket.errors import AgentMarketError
 from agentmarket.market import _contract
+from agentmarket.wiring import ZERO_ADDRESS
 
 ADDRESS = Address()
 OWNED: tuple[str, ...] = ("ServiceListings", "ArbiterPanel", "EscrowGovernor")
-ZERO_ADDRESS = "0x" + "00" * 20
 
 
 class OwnershipError(AgentMarketError):

@@ -98,7 +98,7 @@ from agentmarket.index_schema import (
     u256,
 )
 from agentmarket.market import tag_hash
-from agentmarket.wiring import Deployment
+from agentmarket.wiring import ZERO_ADDRESS, Deployment
 
 DEFAULT_DB_URL = "sqlite:///agentmarket-index.db"
 DEFAULT_BATCH_SIZE = 2_000
@@ -116,8 +116,6 @@ JOB_REFUNDED = 5
 JOB_DISPUTED = 6
 JOB_REJECTED = 7
 JOB_RESOLVED = 8
-
-ZERO_ADDRESS = "0x" + "00" * 20
 
 
 Handler = Callable[[sqlite3.Connection, ChainEvent], None]
