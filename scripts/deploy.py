@@ -19,7 +19,7 @@ from ape import accounts, chain, project
 from ape.api import AccountAPI
 from ape.cli import ConnectedProviderCommand
 
-from agentmarket.wiring import Deployed, ProtocolParams, deploy_protocol
+from agentmarket.wiring import Deployed, ProtocolParams, deploy_protocol, majority
 
 DEPLOYMENTS = Path(__file__).resolve().parent.parent / "deployments"
 
@@ -93,7 +93,7 @@ def cli(
     params = ProtocolParams(
         governance=governance or str(account.address),
         arbiters=arbiters,
-        quorum=quorum or len(arbiters) // 2 + 1,
+        quorum=quorum or majority(len(arbiters)),
     )
     record = deploy_protocol(
         ApeDeployer(account),

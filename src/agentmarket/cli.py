@@ -55,7 +55,13 @@ from agentmarket.market import (
 )
 from agentmarket.offers import NO_EVALUATOR, Offer, SignedOffer, random_nonce, sign_offer
 from agentmarket.registry import AgentRegistryClient, SpendPolicy
-from agentmarket.wiring import Deployment, ProtocolParams, Web3Deployer, deploy_protocol
+from agentmarket.wiring import (
+    Deployment,
+    ProtocolParams,
+    Web3Deployer,
+    deploy_protocol,
+    majority,
+)
 
 console = Console()
 err_console = Console(stderr=True)
@@ -489,7 +495,7 @@ def deploy(
         params = ProtocolParams(
             governance=governance or signer.address,
             arbiters=panel,
-            quorum=quorum or len(panel) // 2 + 1,
+            quorum=quorum or majority(len(panel)),
         )
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--quorum") from exc

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from agentmarket.cli import Address, Session, _table, chain_options, main
+from agentmarket.wiring import majority
 
 ADDRESS = Address()
 
@@ -63,7 +64,7 @@ def set_panel(s: Session, arbiters: tuple[str, ...], quorum: int | None) -> None
     """Appoint a new panel for disputes opened from now on (owner)."""
     if len(set(arbiters)) != len(arbiters):
         raise click.BadParameter("an arbiter is named twice", param_hint="--arbiter")
-    needed = len(arbiters) // 2 + 1 if quorum is None else quorum
+    needed = majority(len(arbiters)) if quorum is None else quorum
     if not 1 <= needed <= len(arbiters):
         raise click.BadParameter(f"must be 1 to {len(arbiters)}", param_hint="--quorum")
     s.panel.set_panel(s.signer, arbiters, needed)

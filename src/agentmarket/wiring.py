@@ -104,6 +104,11 @@ class ProtocolParams:
             raise ValueError(f"quorum {self.quorum} must lie in 1..{len(self.arbiters)} arbiters")
 
 
+def majority(arbiters: int) -> int:
+    """The default quorum of a panel of `arbiters`: more than half of them."""
+    return arbiters // 2 + 1
+
+
 def create_address(sender: str, nonce: int) -> str:
     """The address a contract created by `sender` at `nonce` gets (CREATE)."""
     encoded = rlp.encode([bytes.fromhex(sender.removeprefix("0x")), nonce])
