@@ -32,20 +32,39 @@
         the client's free balance. A deadline has passed when
         `block.timestamp >= closes_at`.
 
-        Who signs (provider safety): the key a tab accepts is fixed when it
-        is opened: the client's operator who opened it, or, when the
-        principal opened it, the operator the agent had then (the principal
-        itself if it had none). A voucher is valid if signed by that key or
-        by the client's principal at redemption. Rotating the operator
-        therefore cannot void vouchers the provider already holds (a client
-        could otherwise buy service, rotate, and take the deposit back); a
-        key that was never the tab's key (an operator rotated out before the
-        opening, or rotated in later) is refused. A principal that distrusts
-        the tab's key asks to close the tab: the delay bounds what it can
-        still spend, and only to this provider. A frozen client can neither
-        open nor top up (the escrow refuses); vouchers within a deposit
-        already committed stay redeemable, so a provider never loses work
-        it was paid for in advance.
+        Who signs, and what a tab commits (the rule):
+        1. A tab has exactly one key, fixed when it is opened: the client's
+           operator who opened it, or, when the principal opened it, the
+           operator the agent had then (the principal itself if it had
+           none). Only that key's signature redeems a voucher. Nothing at
+           redemption depends on who owns or operates the client now, so no
+           transfer of the agent, rotation of its operator or freeze can
+           void a voucher the provider holds: a voucher signed by the key is
+           honoured up to the deposit until the close deadline. Any other
+           signer is refused ("tabs: bad signature"): the principal (unless
+           it is the key), an operator rotated out before the opening or
+           rotated in later, a stranger.
+        2. A deposit only grows while its key still belongs to the client:
+           `top_up` is refused ("tabs: key no longer the client's") when the
+           key is neither the client's current principal nor its current
+           operator. The registry clears the operator when the agent is
+           transferred, so after a sale nobody can add to a tab that the
+           seller's key can still spend.
+        3. So a buyer of the agent inherits its open tabs, and what anyone
+           else can still spend of the agent's money through them is
+           exactly the sum of `deposit - redeemed` over its open tabs (the
+           `tab` view of each tab `TabOpened` names), each only to that
+           tab's provider. The buyer stops that figure growing (top-ups are
+           refused) and ends it with `request_close`, after the withdrawal
+           delay fixed at opening; it loses no more than that figure. A
+           principal that distrusts its tab's key does the same. (A key that
+           followed the owner instead would let a client buy service,
+           transfer the agent and take the deposit back from under the
+           provider's vouchers; so the provider keeps its vouchers and the
+           buyer gets a bounded, visible figure.)
+        A frozen client can neither open nor top up (the escrow refuses);
+        vouchers within a deposit already committed stay redeemable, so a
+        provider never loses work it was paid for in advance.
 
         Storage: two words per tab, keyed by the tab id (see ITabs).
         Word A (`_tab_a`, rewritten by every redemption):
@@ -244,7 +263,10 @@ def top_up(tab_id: uint256, amount: uint256):
             close it).
     @dev Caller: the client's principal, or the tab's key while it is still
          the client's operator and the client is not frozen; budget, freeze
-         and pause as for `open`.
+         and pause as for `open`. Refused while the tab's key is neither
+         the client's current principal nor its current operator (rule 2
+         of the header): after the agent changes hands, nobody adds to a
+         deposit the former owner's key can spend.
     @param tab_id The tab.
     @param amount The amount added; the deposit stays within MAX_DEPOSIT.
     """
@@ -260,6 +282,11 @@ def top_up(tab_id: uint256, amount: uint256):
     )
     if lock & MASK_8 == convert(ROLE_OPERATOR, uint256):
         assert msg.sender == self._key(b), "tabs: not tab signer"
+    elif msg.sender != self._key(b):
+        # The principal adds to a tab another key signs for: only while that
+        # key is still the client's (its operator now; see the header).
+        auth: IAgentRegistry.Authority = staticcall REGISTRY.authorize((tab_id >> 64) & MASK_64, self._key(b))
+        assert auth.role != ROLE_NONE, "tabs: key no longer the client's"
     self._tab_a[tab_id] = (a & ~MASK_96) | deposit
     log ITabs.TabToppedUp(tab_id=tab_id, amount=amount, deposit=deposit)
 
@@ -275,8 +302,9 @@ def redeem(tab_id: uint256, amount: uint256, v: uint256, r: uint256, s: uint256)
     @dev Anyone may submit a voucher (it can only pay the provider). Refused:
          a closed tab, a close deadline passed, an amount not above the
          redeemed one (a replayed or older voucher), above the deposit, or a
-         signature by neither the tab's key nor the client's principal
-         (which also refuses a voucher for another tab).
+         signature by anyone but the tab's key (which also refuses a voucher
+         for another tab). Only the key fixed at opening counts (rule 1 of
+         the header): who owns or operates the client now changes nothing.
     @param tab_id The tab.
     @param amount The voucher's cumulative amount.
     @param v The signature's recovery byte (27 or 28).
@@ -459,11 +487,8 @@ def _redeem(tab_id: uint256, amount: uint256, v: uint256, r: uint256, s: uint256
     digest: bytes32 = eip712_domain_separator._hash_typed_data_v4(
         keccak256(abi_encode(VOUCHER_TYPEHASH, tab_id, amount))
     )
-    signer: address = ecdsa._try_recover_vrs(digest, v, r, s)
-    if signer != convert(convert(b & MASK_160, uint160), address):
-        # Not the tab's key: only the client's principal of the moment.
-        auth: IAgentRegistry.Authority = staticcall REGISTRY.authorize((tab_id >> 64) & MASK_64, signer)
-        assert auth.role == ROLE_PRINCIPAL, "tabs: bad signature"
+    # The tab's key, fixed at opening, and nobody else (see the header).
+    assert ecdsa._try_recover_vrs(digest, v, r, s) == convert(convert(b & MASK_160, uint160), address), "tabs: bad signature"
     self._tab_a[tab_id] = (a & ~(MASK_96 << A_REDEEMED_SHIFT)) | (amount << A_REDEEMED_SHIFT)
     log ITabs.TabRedeemed(tab_id=tab_id, cumulative=amount)
     extcall ESCROW.tab_settle(

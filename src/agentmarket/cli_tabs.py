@@ -10,7 +10,8 @@
 Same conventions as every other command (`agentmarket.cli`): `--rpc`,
 `--deployment`, `--json`, keys from a keystore or an environment variable,
 never from an argument. `tab voucher` signs off-chain: it needs the chain only
-for its id and the tab's state, and refuses to sign above the deposit.
+for its id and the tab's state, and refuses to sign above the deposit or with
+any key but the tab's (the only one whose vouchers redeem).
 """
 
 from __future__ import annotations
@@ -114,7 +115,8 @@ def tab_top_up(s: Session, tab_id: int, amount: int) -> None:
 @click.option("--amount", type=AMOUNT, required=True, help="CUMULATIVE amount owed on the tab.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
 def tab_voucher(s: Session, tab_id: int, amount: int, out: Path | None) -> None:
-    """Sign a voucher for the cumulative AMOUNT owed on TAB (the tab's key or the principal)."""
+    """Sign a voucher for the cumulative AMOUNT owed on TAB (as the tab's key: no other key's
+    voucher redeems)."""
     tabs = _tabs(s)
     state = tabs.tab(tab_id)
     if state.status != TabStatus.OPEN:
@@ -123,7 +125,12 @@ def tab_voucher(s: Session, tab_id: int, amount: int, out: Path | None) -> None:
         raise click.ClickException(f"{amount} is above the tab's deposit {state.deposit}")
     if amount <= state.redeemed:
         raise click.ClickException(f"{amount} is not above the redeemed {state.redeemed}")
-    signed = tabs.signer_for(s.signer.account).sign(tab_id, amount)
+    account = s.signer.account
+    if account.address != state.signer:
+        raise click.ClickException(
+            f"{account.address} is not the tab's key {state.signer}: only its vouchers redeem"
+        )
+    signed = tabs.signer_for(account).sign(tab_id, amount)
     data = {**signed.to_dict(), "chain_id": s.w3.eth.chain_id, "tabs": tabs.address}
     text = json.dumps(data, indent=2) + "\n"
     if out is not None:
@@ -146,9 +153,8 @@ def tab_redeem(s: Session, voucher_files: tuple[Any, ...]) -> None:
         except ValueError as exc:
             raise click.ClickException(f"{f.name}: {exc}") from exc
         state = tabs.tab(signed.tab_id)
-        principal = s.registry.agent(state.client_id).principal
         try:
-            VoucherVerifier.for_tab(state, s.w3.eth.chain_id, tabs.address, principal).check(signed)
+            VoucherVerifier.for_tab(state, s.w3.eth.chain_id, tabs.address).check(signed)
         except VoucherRejectedError as exc:
             raise click.ClickException(f"{f.name}: refused: {exc.reason}") from exc
         vouchers.append(signed)

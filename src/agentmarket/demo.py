@@ -461,9 +461,7 @@ class Demo:
             self.principals["Acme"], scout, weather, self.token.address, 2 * calls * price, 3_600
         )
         tab = tabs.tab(tab_id)
-        verifier = VoucherVerifier.for_tab(
-            tab, self.w3.eth.chain_id, tabs.address, self.principals["Acme"].address
-        )
+        verifier = VoucherVerifier.for_tab(tab, self.w3.eth.chain_id, tabs.address)
         signer = tabs.signer_for(self.operators["scout"].account)
         for call in range(1, calls + 1):
             voucher = signer.sign(tab_id, call * price)  # the client, per call

@@ -7,9 +7,11 @@ each incoming voucher off-chain (`VoucherVerifier`, no chain access), keeps
 only the latest, and redeems it whenever it likes, many tabs per transaction
 (`TabsClient.redeem_many`).
 
-Who may sign: the key fixed in the tab when it was opened (`Tab.signer`), or
-the client's principal. Vouchers are bound to one chain, one Tabs contract
-and one tab.
+Who may sign: only the key fixed in the tab when it was opened (`Tab.signer`),
+whoever owns or operates the client agent later (Tabs.vy, "Who signs"); a
+transfer, rotation or freeze voids no voucher. Vouchers are bound to one
+chain, one Tabs contract and one tab.
+
 """
 
 from __future__ import annotations
@@ -179,7 +181,7 @@ def voucher_digest(voucher: Voucher, separator: bytes) -> bytes:
 
 
 def sign_voucher(signer: LocalAccount, voucher: Voucher, chain_id: int, tabs: str) -> SignedVoucher:
-    """Sign `voucher` with the tab's key (or the client's principal)."""
+    """Sign `voucher` (only the tab's key, `Tab.signer`, signs one the contract takes)."""
     return VoucherSigner(signer, chain_id, tabs).sign(voucher.tab_id, voucher.amount)
 
 
@@ -226,12 +228,14 @@ class VoucherVerifier:
     """A provider's off-chain check of one tab's incoming vouchers.
 
     Built from what the provider read once when the tab opened (`Tab.signer`,
-    the deposit, the client's principal) and the chain id and Tabs address,
-    it never touches the chain: `accept` takes a voucher only if it is for
-    this tab, signed by the tab's key or the client's principal, above the
-    latest accepted amount and within the deposit, and returns what it adds.
-    Call `top_up` when the client adds to the deposit, and `set_principal`
-    if the client's agent changes hands.
+    the deposit) and the chain id and Tabs address, it never touches the
+    chain: `accept` takes a voucher only if it is for this tab, signed by the
+    tab's key (fixed at opening: nobody else, the client's principal
+    included, whoever owns the agent now), above the latest accepted amount
+    and within the deposit, and returns what it adds. The contract redeems
+    every voucher accepted here until the tab's close deadline, whatever
+    happens to the client agent meanwhile (transfer, operator rotation,
+    freeze). Call `top_up` when the client adds to the deposit.
     """
 
     def __init__(
@@ -240,28 +244,23 @@ class VoucherVerifier:
         chain_id: int,
         tabs: str,
         signer: str,
-        principal: str,
         deposit: int,
         redeemed: int = 0,
     ) -> None:
         self.tab_id = tab_id
         self.separator = domain_separator(chain_id, tabs)
         self.signer = Web3.to_checksum_address(signer)
-        self.principal = Web3.to_checksum_address(principal)
         self.deposit = deposit
         self.accepted = redeemed
         self.latest: SignedVoucher | None = None
 
     @classmethod
-    def for_tab(cls, tab: Tab, chain_id: int, tabs: str, principal: str) -> VoucherVerifier:
-        return cls(tab.tab_id, chain_id, tabs, tab.signer, principal, tab.deposit, tab.redeemed)
+    def for_tab(cls, tab: Tab, chain_id: int, tabs: str) -> VoucherVerifier:
+        return cls(tab.tab_id, chain_id, tabs, tab.signer, tab.deposit, tab.redeemed)
 
     def top_up(self, deposit: int) -> None:
         """The tab's new deposit (it only grows)."""
         self.deposit = max(self.deposit, deposit)
-
-    def set_principal(self, principal: str) -> None:
-        self.principal = Web3.to_checksum_address(principal)
 
     def check(self, signed: SignedVoucher) -> int:
         """What `signed` would add, without accepting it; raise VoucherRejectedError."""
@@ -271,8 +270,7 @@ class VoucherVerifier:
             raise VoucherRejectedError("not above the latest voucher")
         if signed.amount > self.deposit:
             raise VoucherRejectedError("above the deposit")
-        who = recover_signer(signed, self.separator)
-        if who != self.signer and who != self.principal:
+        if recover_signer(signed, self.separator) != self.signer:
             raise VoucherRejectedError("signed by a key that is not the tab's")
         return signed.amount - self.accepted
 
@@ -383,11 +381,9 @@ class TabsClient:
     def voucher_digest(self, tab_id: int, amount: int) -> bytes:
         return bytes(self.contract.functions.voucher_digest(tab_id, amount).call())
 
-    def verifier(self, tab_id: int, principal: str) -> VoucherVerifier:
+    def verifier(self, tab_id: int) -> VoucherVerifier:
         """A provider's verifier for one tab, from the tab's state now."""
-        return VoucherVerifier.for_tab(
-            self.tab(tab_id), self.w3.eth.chain_id, self.address, principal
-        )
+        return VoucherVerifier.for_tab(self.tab(tab_id), self.w3.eth.chain_id, self.address)
 
     def signer_for(self, account: LocalAccount) -> VoucherSigner:
         return VoucherSigner(account, self.w3.eth.chain_id, self.address)

@@ -146,9 +146,7 @@ def voucher_rates(seconds: float = 2.0) -> dict[str, float]:
     rate_sign = _rate(lambda: signer.sign(tab_id, next(counter)), seconds)
 
     vouchers = [signer.sign(tab_id, n) for n in range(1, 2_001)]
-    verifier = VoucherVerifier(
-        tab_id, chain_id, contract, client.address, client.address, deposit=10**30
-    )
+    verifier = VoucherVerifier(tab_id, chain_id, contract, client.address, deposit=10**30)
     position = iter(range(10**12))
 
     def verify() -> None:

@@ -165,17 +165,30 @@ def test_top_up__over_caps__reverts(world, tabs, open_tab, fund):
         tabs.top_up(tab_id, 10 * PRICE + 1)
 
 
-def test_top_up__by_operator_not_the_tabs_key__reverts(world, tabs, open_tab, fund, keyed):
+def test_top_up__key_rotated_out__reverts_until_it_is_the_operator_again(
+    world, tabs, open_tab, fund, keyed
+):
+    """A deposit only grows while its key is still the client's (principal or
+    operator): an operator rotated out keeps signing on its tab, but nobody
+    adds to what it can spend."""
     from escrow.helpers import set_wallet
 
     tab_id = open_tab()
-    fund()
+    fund(amount=2 * PRICE)
     new_operator = keyed("new_operator")
     set_wallet(world.registry, world.client_id, world.principal, new_operator)
     with boa.env.prank(new_operator.address), boa.reverts("tabs: not tab signer"):
         tabs.top_up(tab_id, PRICE)
-    with boa.env.prank(world.principal):  # the principal still may
+    with boa.env.prank(world.principal), boa.reverts("tabs: key no longer the client's"):
         tabs.top_up(tab_id, PRICE)
+    assert tabs.tab(tab_id).deposit == PRICE
+    # The principal makes the tab's key its operator again: top-ups resume.
+    set_wallet(world.registry, world.client_id, world.principal, world.client_key)
+    with boa.env.prank(world.principal):
+        tabs.top_up(tab_id, PRICE)
+    with boa.env.prank(world.client_op):
+        tabs.top_up(tab_id, PRICE)
+    assert tabs.tab(tab_id).deposit == 3 * PRICE
 
 
 def test_top_up__token_delisted__reverts(world, tabs, open_tab, fund):

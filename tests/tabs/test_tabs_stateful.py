@@ -5,8 +5,9 @@ deadline, status), the client's, the provider's and the sibling's (a provider of
 principal) free balances, fees owed, the client operator's spending window and
 the reputation writes. Every rule asks the model whether the
 contracts must accept the action, then performs it (and updates the model)
-or expects a revert. Vouchers are signed by the tab's key, the principal, or
-a stranger; amounts may be stale, equal, above the deposit. After every step:
+or expects a revert. Vouchers are signed by the tab's key (the operator here,
+whoever opened the tab), the principal or a stranger: only the key's redeem;
+amounts may be stale, equal, above the deposit. After every step:
 
 - I1 solvency: token.balanceOf(escrow) == Σ free + Σ unredeemed deposits of
   open tabs + fees owed; every balance, fee and tab equals the model's;
@@ -196,7 +197,7 @@ class TabsMachine(RuleBasedStateMachine):
             return "refuse"
         if amount <= tab.redeemed:
             return "skip"
-        if amount > tab.deposit or who == "stranger":
+        if amount > tab.deposit or who != "key":  # the tab's key only, never the principal
             return "refuse"
         return "pay"
 

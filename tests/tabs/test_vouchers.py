@@ -1,14 +1,15 @@
 """Vouchers on chain and in the provider's off-chain verifier: replayed,
 reordered, forged, over the deposit, for another tab, from a rotated-out
-operator or one rotated in later, by the principal; and the close racing a
-redemption. Each case is checked against the contract and against
-`VoucherVerifier`, which must agree with it."""
+operator or one rotated in later, by the principal (refused unless it is the
+tab's key); and the close racing a redemption. Each case is checked against
+the contract and against `VoucherVerifier`, which must agree with it. The
+agent changing hands is in `test_tabs_transfer.py`."""
 
 from __future__ import annotations
 
 import boa
 import pytest
-from escrow.helpers import PRICE, set_wallet
+from escrow.helpers import PRICE, ZERO, set_wallet
 
 from agentmarket.tabs import (
     SECP256K1_N,
@@ -33,9 +34,7 @@ def chain_id() -> int:
 
 def verifier_for(world, tab_id) -> VoucherVerifier:
     t = world.tabs.tab(tab_id)
-    return VoucherVerifier(
-        tab_id, chain_id(), str(world.tabs.address), t.signer, world.principal, t.deposit
-    )
+    return VoucherVerifier(tab_id, chain_id(), str(world.tabs.address), t.signer, t.deposit)
 
 
 # ----------------------------------------------------------------- digests
@@ -72,12 +71,33 @@ def test_operator_vouchers__accepted_in_order(world, tabs, open_tab, sign):
     assert tabs.tab(tab_id).redeemed == 35
 
 
-def test_principal_voucher__accepted(world, tabs, open_tab, sign, principal_key):
-    tab_id = open_tab()
+def test_principal_voucher__tab_key_is_principal__accepted(
+    world, tabs, registry, open_tab, sign, principal_key
+):
+    with boa.env.prank(world.principal):
+        registry.unsetAgentWallet(world.client_id)
+    tab_id = open_tab(sender=world.principal)
+    assert tabs.tab(tab_id).signer == world.principal
     signed = sign(tab_id, 50, key=principal_key)
     assert verifier_for(world, tab_id).accept(signed) == 50
     redeem(tabs, signed)
     assert tabs.tab(tab_id).redeemed == 50
+
+
+def test_principal_voucher__tab_key_is_operator__refused(
+    world, tabs, open_tab, sign, principal_key
+):
+    """Only the tab's key signs: the principal is no fallback, so that nothing
+    at redemption depends on who owns the client (a transfer cannot void)."""
+    for sender in (world.client_op, world.principal):  # the key is the operator either way
+        tab_id = open_tab(sender=sender)
+        assert tabs.tab(tab_id).signer == world.client_op
+        signed = sign(tab_id, 50, key=principal_key)
+        with pytest.raises(VoucherRejectedError, match="not the tab's"):
+            verifier_for(world, tab_id).accept(signed)
+        with boa.reverts("tabs: bad signature"):
+            redeem(tabs, signed)
+        assert tabs.tab(tab_id).redeemed == 0
 
 
 # ---------------------------------------------------------------- refused
@@ -242,17 +262,18 @@ def test_rotated_out_before_opening__refused(world, tabs, open_tab, sign, keyed)
     redeem(tabs, sign(tab_id, 100, key=newcomer))
 
 
-def test_agent_transferred__new_principal_signs_old_does_not(
+def test_agent_transferred__neither_principal_signs__the_key_still_does(
     world, tabs, registry, open_tab, sign, principal_key, keyed
 ):
     tab_id = open_tab()
     buyer = keyed("buyer")
     with boa.env.prank(world.principal):
         registry.transferFrom(world.principal, buyer.address, world.client_id)
-    with boa.reverts("tabs: bad signature"):
-        redeem(tabs, sign(tab_id, 100, key=principal_key))
-    redeem(tabs, sign(tab_id, 100, key=buyer))
-    # The tab's key (the operator at opening) still signs.
+    assert registry.agent_status(world.client_id).operator == ZERO  # cleared by the transfer
+    for key in (principal_key, buyer):
+        with boa.reverts("tabs: bad signature"):
+            redeem(tabs, sign(tab_id, 100, key=key))
+    # The tab's key (the operator at opening) still signs, after the transfer too.
     redeem(tabs, sign(tab_id, 200))
     assert tabs.tab(tab_id).redeemed == 200
 
@@ -304,14 +325,15 @@ def test_voucher_signer__batch_signing_cache(world, tabs, open_tab):
     assert signer.address == world.client_op
 
 
-def test_verifier__follows_principal_change_and_deposit(world, tabs, open_tab, sign, keyed):
+def test_verifier__only_the_tab_key_and_the_deposit(
+    world, tabs, open_tab, sign, keyed, principal_key
+):
     tab_id = open_tab(amount=PRICE)
     verifier = verifier_for(world, tab_id)
-    buyer = keyed("buyer")
-    with pytest.raises(VoucherRejectedError):
-        verifier.check(sign(tab_id, 10, key=buyer))
-    verifier.set_principal(buyer.address)
-    assert verifier.check(sign(tab_id, 10, key=buyer)) == 10
+    for other in (keyed("buyer"), principal_key):
+        with pytest.raises(VoucherRejectedError, match="not the tab's"):
+            verifier.check(sign(tab_id, 10, key=other))
+    assert verifier.check(sign(tab_id, 10)) == 10
     verifier.top_up(PRICE // 2)  # a stale, lower figure never shrinks the deposit
     assert verifier.deposit == PRICE
     assert verifier.accepted == 0 and verifier.latest is None  # `check` keeps nothing
