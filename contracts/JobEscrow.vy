@@ -85,11 +85,17 @@
         governance path reaches a ledger balance or a job (I7). The escrow
         is deployed paused, with no config; the governor's constructor
         writes config version 1 and lifts the pause. The pause covers
-        entries only (hire, hire_with_offer, deposit, and a
-        tab's opening or top-up through `tab_lock`); every exit (accept,
-        decline, cancel, deliver, complete, finalize, reclaim, withdraw,
-        claim_fees, a tab's redemption or closing through `tab_settle`) and
-        every dispute step keeps working while paused. Functions that call a
+        new commitments only (hire, hire_with_offer, and a tab's opening
+        or top-up through `tab_lock`); every exit (accept, decline, cancel,
+        deliver, complete, finalize, reclaim, withdraw, claim_fees, a tab's
+        redemption or closing through `tab_settle`), every dispute step and
+        `deposit` keep working while paused. Rule: no admin action may
+        change the outcome of a job, so a pause must never make a party miss
+        a deadline it could otherwise meet. Bonds come only from the free
+        balance, so a deposit is how a party funds a dispute, an answer or
+        a contest before its deadline: neither the pause nor a token's
+        delisting blocks it (either would let an admin decide a dispute by
+        default). Functions that call a
         token (untrusted) or write reputation hold the compiler's reentrancy
         lock; the others only read the trusted registry and listings through
         `staticcall`, which cannot reenter with a state change, and need
@@ -149,6 +155,7 @@ OUTCOME_COMPLETED: constant(uint8) = 1
 OUTCOME_REFUNDED_LATE: constant(uint8) = 2
 OUTCOME_DECLINED: constant(uint8) = 3
 OUTCOME_DISPUTE_FIRST: constant(uint8) = 4
+OUTCOME_DISPUTE_CLIENT: constant(uint8) = 4
 OUTCOME_DISPUTE_LAST: constant(uint8) = 8
 OUTCOME_REJECTED: constant(uint8) = 8
 OUTCOME_VALIDATED: constant(uint8) = 9
@@ -367,10 +374,11 @@ def set_config(config: IJobEscrow.Config) -> uint256:
 def set_token(token: address, allowed: bool, weight: uint256) -> uint256:
     """
     @notice List, re-weight or delist a payment token (checked by the
-            governor). Delisting stops new deposits and jobs in it;
-            withdrawals and open jobs are untouched. Governor only.
+            governor). Delisting stops new jobs and tabs in it; deposits
+            (a bond may still be needed), withdrawals and open jobs are
+            untouched. Governor only.
     @param token The token contract.
-    @param allowed Whether new deposits and jobs may use it.
+    @param allowed Whether new jobs and tabs may use it.
     @param weight Reputation weight, 18-decimal fixed point, below 2**96.
     @return The token's index (given at its first listing, from 1).
     """
@@ -391,8 +399,9 @@ def set_token(token: address, allowed: bool, weight: uint256) -> uint256:
 @external
 def set_paused(paused: bool):
     """
-    @notice Set or lift the pause of the entries (hire, hire_with_offer,
-            deposit, a tab's opening or top-up). Governor only (its guardian
+    @notice Set or lift the pause of new commitments (hire,
+            hire_with_offer, a tab's opening or top-up); never of a
+            deposit, an exit or a dispute step. Governor only (its guardian
             or owner).
     @param paused The new state.
     """
@@ -411,15 +420,20 @@ def set_paused(paused: bool):
 def deposit(agent_id: uint256, token: address, amount: uint256):
     """
     @notice Credit an agent's free balance with tokens pulled from the caller.
-    @dev Anyone may deposit for any existing agent. The amount received is
-         measured; a token that delivers less (fee-on-transfer) is refused.
+    @dev Anyone may deposit for any existing agent, paused or not: a party
+         may need a deposit to fund a bond before a dispute deadline, and
+         a pause must never decide a dispute (see the header). The amount
+         received is measured; a token that delivers less (fee-on-transfer)
+         is refused.
     @param agent_id The agent to credit.
-    @param token An allowlisted token.
+    @param token A token allowlisted now or before (a delisted token's jobs
+           may still need bonds).
     @param amount The amount, pulled with `transferFrom` (needs allowance).
     """
-    assert self._head & H_PAUSED == 0, "escrow: paused"
     self._nonzero(amount)
-    assert self._token_key[token] & K_ALLOWED != 0, "escrow: token not allowed"
+    # Any token ever allowlisted: a job or tab in a token governance has
+    # since delisted may still need a bond in it (no admin lever on a job).
+    assert self._token_key[token] & MASK_16 != 0, "escrow: token not allowed"
     assert self._principal(agent_id) != empty(address), "escrow: unknown agent"
     before: uint256 = self._token_balance(token)
     self._call_token(
@@ -766,7 +780,8 @@ def open_dispute(job_id: uint256, caller: address) -> IDisputeHost.DisputedJob:
          is the trusted resolver.
     @param job_id The job.
     @param caller Whoever called the resolver: the opening side's principal,
-           or its operator while that agent is not frozen.
+           or its operator while that agent is not frozen and within its
+           caps in the job's token (the bond counts as a commitment).
     @return The dispute's terms, fixed by the job's config.
     """
     self._only(RESOLVER)
@@ -781,11 +796,11 @@ def open_dispute(job_id: uint256, caller: address) -> IDisputeHost.DisputedJob:
     else:
         a = self._load(job_id, STATUS_DELIVERED)
         self._before_review(a, self._configs[config_id])
-    self._check_actor(opener, caller, not by_provider)
     terms: uint256 = self._dispute_terms[config_id]
     amount: uint256 = a & MASK_128
     bond: uint256 = max(self._bond_floor[config_id], amount * (terms & MASK_16) // BPS)
     token: address = self._token_address(a)
+    self._check_actor(opener, caller, not by_provider)
     self._take(opener, token, bond)
     self._job_a[job_id] = self._with_status(a, STATUS_DISPUTED)
     if by_provider:
@@ -817,7 +832,9 @@ def take_answer_bond(job_id: uint256, caller: address):
             only.
     @param job_id The job.
     @param caller Whoever called the resolver: the answering side's
-           principal, or its operator while that agent is not frozen.
+           principal, or its operator while that agent is not frozen and
+           within its caps in the job's token (the bond counts as a
+           commitment).
     """
     self._only(RESOLVER)
     a: uint256 = self._load(job_id, STATUS_DISPUTED)
@@ -855,7 +872,11 @@ def settle_dispute(
             ledger balances; resolver only.
     @dev Conservation (I4): amount + bonds == (provider_share - fee) + fee +
          (amount - provider_share) + bonds back + bonds forfeited, exact to
-         the unit. Writes the reputation facts with `outcome` (4 to 8).
+         the unit. Writes the reputation facts with `outcome` (4 to 8),
+         except that a client's win over a contested rejection is recorded
+         as the rejection standing (8, REJECTED: the provider's `failed` and
+         `rejected`), and a provider share that pays no fee writes nothing
+         (no fee, no fact: see `_record`).
     @param job_id The job.
     @param provider_share What the provider earns, before the fee.
     @param client_bond_back The part of the client's bond it gets back.
@@ -871,11 +892,19 @@ def settle_dispute(
     assert provider_share <= amount, "escrow: share above amount"
     assert client_bond_back <= client_bond and provider_bond_back <= provider_bond, "escrow: bond back above bond"
     assert outcome >= OUTCOME_DISPUTE_FIRST and outcome <= OUTCOME_DISPUTE_LAST, "escrow: bad outcome"
+    ending: uint8 = outcome
     config: uint256 = self._configs[(a >> A_CONFIG_SHIFT) & MASK_24]
     fee: uint256 = provider_share * (config & MASK_16) // BPS
     paid: uint256 = unsafe_sub(provider_share, fee)
     token: address = self._token_address(a)
-    self._job_a[job_id] = (self._with_status(a, STATUS_RESOLVED) & ~MASK_128) | paid
+    a = (self._with_status(a, STATUS_RESOLVED) & ~MASK_128) | paid
+    if fee == 0 and paid != 0:
+        # Paid but no fee: no fact, no rating (see `_record`).
+        a |= FLAG_NO_REPUTATION << A_FLAGS_SHIFT
+    elif outcome == OUTCOME_DISPUTE_CLIENT and (a >> A_FLAGS_SHIFT) & FLAG_REJECTED != 0:
+        # The ruling upheld the evaluator's rejection: it stood.
+        ending = OUTCOME_REJECTED
+    self._job_a[job_id] = a
     self._credit(job_id & MASK_64, token, paid + provider_bond_back)
     self._credit((job_id >> 64) & MASK_64, token, unsafe_sub(amount, provider_share) + client_bond_back)
     kept: uint256 = fee + unsafe_sub(client_bond, client_bond_back) + unsafe_sub(provider_bond, provider_bond_back)
@@ -886,9 +915,9 @@ def settle_dispute(
         provider_share=provider_share,
         client_bond_back=client_bond_back,
         provider_bond_back=provider_bond_back,
-        outcome=outcome,
+        outcome=ending,
     )
-    self._record(job_id, a, outcome, paid)
+    self._record(job_id, a, ending, paid)
 
 
 # ---------------------------------------------------------------------- tabs
@@ -944,8 +973,8 @@ def tab_settle(tab_id: uint256, terms: uint256, redeemed: uint256, amount: uint2
             the client's free balance and records the tab once in the
             reputation registry like a completed job: the whole net value
             redeemed, `redeemed - f(redeemed)`, weighted by the token's
-            weight; nothing when nothing was redeemed or the agents share a
-            principal.
+            weight; nothing when the tab paid no fee (nothing redeemed, or
+            too little for one unit of fee) or the agents share a principal.
     @param tab_id The tab (client id in bits 64-127, provider id in 0-63).
     @param terms The tab's terms as `tab_lock` gave them (config id, token
            index, no-reputation flag), bit 0 set to close.
@@ -961,7 +990,8 @@ def tab_settle(tab_id: uint256, terms: uint256, redeemed: uint256, amount: uint2
     fee: uint256 = unsafe_div(unsafe_mul(redeemed, config & MASK_16), BPS)
     if terms & TAB_CLOSE != 0:
         self._credit((tab_id >> 64) & MASK_64, token, amount)
-        if redeemed != 0:
+        if fee != 0:
+            # Nothing redeemed, or no fee on what was: no fact (`_record`).
             net: uint256 = unsafe_sub(redeemed, fee)
             self._record(tab_id | TAB_REPUTATION_MARK, terms, OUTCOME_COMPLETED, net)
         return
@@ -978,9 +1008,10 @@ def tab_settle(tab_id: uint256, terms: uint256, redeemed: uint256, amount: uint2
 def consume_rating(job_id: uint256, caller: address) -> IRatingGate.RatingTicket:
     """
     @notice Spend one side's single rating on a settled (Completed or
-            Resolved) job on which the provider was paid something, between
-            agents of different principals; only the reputation registry may
-            call.
+            Resolved) job on which the provider was paid something and the
+            protocol fee was paid, between agents of different principals
+            (otherwise "escrow: no reputation"); only the reputation
+            registry may call.
     @dev No lock: called by the trusted reputation registry, only
          `staticcall`s the registry. The weight comes from word A (what the
          provider received) and the token's weight: one job read, one token
@@ -994,7 +1025,7 @@ def consume_rating(job_id: uint256, caller: address) -> IRatingGate.RatingTicket
     status: uint256 = (a >> A_STATUS_SHIFT) & MASK_8
     assert status == convert(STATUS_COMPLETED, uint256) or status == convert(STATUS_RESOLVED, uint256), "escrow: job not settled"
     flags: uint256 = a >> A_FLAGS_SHIFT
-    assert flags & FLAG_NO_REPUTATION == 0, "escrow: same principal"
+    assert flags & FLAG_NO_REPUTATION == 0, "escrow: no reputation"
     paid: uint256 = a & MASK_128
     assert paid != 0, "escrow: nothing paid"
     rater_id: uint256 = (job_id >> 64) & MASK_64
@@ -1129,7 +1160,8 @@ def current_config_id() -> uint256:
 @external
 def paused() -> bool:
     """
-    @notice Whether the entries (hire, hire_with_offer, deposit) are paused.
+    @notice Whether new commitments (hire, hire_with_offer, a tab's opening
+            or top-up) are paused; deposits, exits and disputes never are.
     @return True while paused.
     """
     return self._head & H_PAUSED != 0
@@ -1470,9 +1502,15 @@ def _open(
 @internal
 def _spend_budget(client_id: uint256, token: address, price: uint256, check: IAgentRegistry.HireCheck):
     """
-    @dev Operator spending: at most `per_job_cap` per job and `period_cap`
-         per window of `period` seconds; the window restarts at the first
-         commitment after it ends. A zero period never rolls over.
+    @dev Operator spending (a hire, a tab's opening or top-up): at most `per_job_cap` per commitment and `period_cap` per
+         window of `period` seconds; the window restarts at the first
+         commitment after it ends. A zero period never rolls over. The
+         windows are fixed, not sliding: any `period` seconds that straddle
+         a window's end can see up to twice `period_cap` (the end of one
+         window and the start of the next). A sliding window would need the
+         history of every commitment, unbounded storage per operator; a
+         principal who wants a tighter bound over any interval halves the
+         cap.
     """
     assert price <= check.per_job_cap, "escrow: over job cap"
     s: uint256 = self._spend[client_id][token]
@@ -1506,13 +1544,18 @@ def _settle(job_id: uint256, a: uint256, config: uint256, finalized: bool, outco
     @dev Pay a Delivered (or Rejected) job: fee = price * fee_bps // 10_000
          to the job's config's fee recipient, the rest to the provider;
          exact to the unit. Word A's amount becomes what the provider
-         received.
+         received. A payment whose fee is zero (a dust price, or a zero-fee
+         config) is flagged no-reputation: no fact, no rating.
     """
     price: uint256 = a & MASK_128
     fee: uint256 = price * (config & MASK_16) // BPS
     paid: uint256 = unsafe_sub(price, fee)
     token: address = self._token_address(a)
-    self._job_a[job_id] = (self._with_status(a, STATUS_COMPLETED) & ~MASK_128) | paid
+    a = (self._with_status(a, STATUS_COMPLETED) & ~MASK_128) | paid
+    if fee == 0:
+        # No fee, no fact (see `_record`): nor a rating.
+        a |= FLAG_NO_REPUTATION << A_FLAGS_SHIFT
+    self._job_a[job_id] = a
     self._credit(job_id & MASK_64, token, paid)
     if fee != 0:
         self.fees_owed[self._address_at(config)][token] += fee
@@ -1523,9 +1566,16 @@ def _settle(job_id: uint256, a: uint256, config: uint256, finalized: bool, outco
 @internal
 def _record(job_id: uint256, a: uint256, outcome: uint8, paid: uint256):
     """
-    @dev Write the ending into the reputation registry, unless the job's
-         parties shared a principal. Last step of every exit (interaction
-         after effects); the registry is trusted and fixed at deployment.
+    @dev Write the ending into the reputation registry, unless the job is
+         flagged no-reputation: its parties shared a principal, or (no fee,
+         no fact) it paid the provider without paying the protocol fee (a
+         price below `10_000 / fee_bps` units, or a zero-fee config), so
+         every completed job, settlement, rating and tab fact in reputation
+         cost at least one unit of fee. Endings that pay the provider
+         nothing (refunds, a dispute the client wins) are always written:
+         they cost the provider, not credit it. Last step of every exit
+         (interaction after effects); the registry is trusted and fixed at
+         deployment.
     """
     if (a >> A_FLAGS_SHIFT) & FLAG_NO_REPUTATION != 0:
         return

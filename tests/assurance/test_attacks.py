@@ -37,6 +37,7 @@ from .world import (
     load,
     now,
     sign_offer,
+    tab_voucher,
 )
 
 BOND_FLOOR = 1_000
@@ -456,3 +457,168 @@ def test_review_window_constants_match_the_world(world: World) -> None:
         ARBITRATION_WINDOW,
     )
     assert (c.fee_bps, c.bond_floor, c.bond_bps) == (FEE_BPS, BOND_FLOOR, 1_000)
+
+
+# ------------------------------------- issue 14: the guardian's pause and disputes
+
+
+def _broke(d: Driver, token: Any, *agents: int) -> None:
+    """Each agent withdraws its whole free balance (its earnings gone)."""
+    for agent in agents:
+        free = d.balances(token, agent)[0]
+        if free:
+            with boa.env.prank(d.principal(agent)):
+                d.e.withdraw(agent, token.address, free, d.principal(agent))
+
+
+def _freeze_entries(world: World, token: Any) -> None:
+    """The admin levers at their worst: paused, and the job's token delisted."""
+    with boa.env.prank(world.guardian):
+        world.governor.pause()
+    with boa.env.prank(world.governance):
+        world.governor.set_token(token.address, False, 10**18)
+    assert world.escrow.paused()
+
+
+def _thaw_entries(world: World, token: Any) -> None:
+    with boa.env.prank(world.governance):
+        world.governor.set_token(token.address, True, 10**18)
+    with boa.env.prank(world.guardian):
+        world.governor.unpause()
+
+
+def _panel_rules(world: World, job_id: int, ruling: int) -> None:
+    case = world.resolver.dispute_of(job_id).arbitrator_dispute_id
+    for arbiter in world.arbiters[:2]:
+        with boa.env.prank(arbiter):
+            world.panel.vote(case, ruling)
+
+
+def test_guardian_pause__cannot_decide_a_dispute_by_blocking_bonds(world: World) -> None:
+    """Issue 14, finding 3. Bonds come only from the free balance. Both sides
+    hold nothing free; the guardian pauses the escrow (and governance delists
+    the job's token) for the whole review and response windows. The client
+    still funds its dispute before the review deadline, the provider funds
+    its answer in the last second of the response window, and the panel's
+    ruling decides the job, not the pause: the provider is paid in full, the
+    client's bond pays the arbitration, to the unit."""
+    d = Driver(world)
+    t18 = world.tokens["T18"]
+    a1, _, a3, _ = world.agents
+    bond = max(BOND_FLOOR, PRICE * 1_000 // 10_000)
+    job_id = d.job_in(DELIVERED, a1, a3, t18)
+    _broke(d, t18, a1, a3)
+    assert d.balances(t18, a1, a3) == [0, 0]
+    fees_before = d.fees(t18)
+    _freeze_entries(world, t18)
+    try:
+        review_deadline = int(d.e.job(job_id).deadline)
+        at(review_deadline - 1)
+        d.fund(a1, t18, bond)  # paused and delisted: the deposit goes through
+        with boa.env.prank(d.principal(a1)):
+            world.resolver.dispute(job_id, "ipfs://meta")
+        response_deadline = int(world.resolver.dispute_of(job_id).response_deadline)
+        at(response_deadline - 1)
+        d.fund(a3, t18, bond)
+        with boa.env.prank(d.principal(a3)):
+            world.resolver.answer(job_id, "ipfs://answer")
+        _panel_rules(world, job_id, 2)  # provider wins
+        fee = PRICE * FEE_BPS // 10_000
+        assert d.e.job(job_id).status == RESOLVED
+        assert d.balances(t18, a1, a3) == [0, PRICE - fee + bond]
+        assert d.fees(t18) - fees_before == fee + bond
+        assert d.solvent(t18)
+    finally:
+        _thaw_entries(world, t18)
+
+
+def test_guardian_pause__cannot_keep_a_provider_from_contesting_a_rejection(
+    world: World,
+) -> None:
+    """Issue 14, finding 3, the evaluator's path: an evaluator rejects; the
+    provider holds nothing free and the escrow is paused (its token
+    delisted) through the response window. The provider deposits its bond
+    and contests in the window's last second; the client answers; the panel
+    rules for the provider, who is paid the price less both fees."""
+    d = Driver(world)
+    t18 = world.tokens["T18"]
+    a1, _, a3, _ = world.agents
+    evaluator = world.evaluators[0]
+    listing_id = d.listing(a3, t18)
+    with boa.env.prank(d.principal(a3)):
+        world.listings.set_listing_evaluator(listing_id, evaluator, 500)
+    d.fund(a1, t18, PRICE)
+    job_id = d.hire(a1, listing_id)
+    with boa.env.prank(d.principal(a3)):
+        d.e.accept(job_id)
+        d.e.deliver(job_id, b"\2" * 32, "ipfs://r")
+    with boa.env.prank(evaluator):
+        d.e.reject(job_id, b"\3" * 32)
+    reduced = PRICE - PRICE * 500 // 10_000
+    bond = max(BOND_FLOOR, reduced * 1_000 // 10_000)
+    _broke(d, t18, a1, a3)
+    fees_before = d.fees(t18)
+    _freeze_entries(world, t18)
+    try:
+        at(int(d.e.job(job_id).deadline) - 1)  # the response deadline, less a second
+        d.fund(a3, t18, bond)
+        with boa.env.prank(d.principal(a3)):
+            world.resolver.dispute(job_id, "ipfs://contest")
+        d.fund(a1, t18, bond)
+        with boa.env.prank(d.principal(a1)):
+            world.resolver.answer(job_id, "ipfs://answer")
+        _panel_rules(world, job_id, 2)
+        fee = reduced * FEE_BPS // 10_000
+        assert d.balances(t18, a1, a3) == [0, reduced - fee + bond]
+        assert d.fees(t18) - fees_before == fee + bond
+    finally:
+        _thaw_entries(world, t18)
+
+
+# ------------------------------------------------ issue 14: dust reputation
+
+
+def test_dust_jobs__write_no_reputation_without_a_fee(world: World, keyed: Any) -> None:
+    """Issue 14, finding 4. Jobs priced below `10_000 / fee_bps` units pay no
+    protocol fee (it rounds to zero). Ten 39-unit jobs and a 1-unit tab
+    between two agents of different principals used to give 11 completed
+    facts, 10 ratings and an average of 100 for nothing. No fee, no fact:
+    they now write nothing and cannot be rated; the first job that pays one
+    unit of fee writes one fact."""
+    d = Driver(world)
+    t18 = world.tokens["T18"]
+    owners = [str(keyed(f"assurance_dust{i}").address) for i in range(2)]
+    client, provider = [], []
+    for owner, out in zip(owners, (client, provider), strict=True):
+        with boa.env.prank(owner):
+            out.append(int(world.registry.register("ipfs://dust")))
+    c, p = client[0], provider[0]
+    dust = 10_000 // FEE_BPS - 1
+    assert dust * FEE_BPS // 10_000 == 0
+    fees_before = d.fees(t18)
+    for _ in range(10):
+        job_id = d.job_in(DELIVERED, c, p, t18, dust)
+        _complete(d, job_id, c)
+        assert d.e.job(job_id).status == COMPLETED
+        with boa.env.prank(owners[0]), boa.reverts("escrow: no reputation"):
+            world.reputation.rate(job_id, 100, "", "", "", b"\0" * 32)
+    d.fund(c, t18, 1)
+    with boa.env.prank(owners[0]):
+        tab_id = int(world.tabs.open(c, p, t18.address, 1, 3_600))
+    signer = keyed("assurance_dust0")
+    v, r, s = tab_voucher(signer, tab_id, 1, str(world.tabs.address))
+    world.tabs.redeem(tab_id, 1, v, r, s)
+    with boa.env.prank(owners[1]):
+        world.tabs.close(tab_id)
+    assert d.fees(t18) == fees_before  # not a unit of fee was paid...
+    for agent in (c, p):  # ...and nothing was written
+        rep = world.reputation.reputation_of(agent)
+        assert (rep.completed, rep.volume, rep.rating_count) == (0, 0, 0)
+    # One unit of fee buys one fact.
+    job_id = d.job_in(DELIVERED, c, p, t18, dust + 1)
+    _complete(d, job_id, c)
+    assert d.fees(t18) == fees_before + 1
+    assert world.reputation.reputation_of(p).completed == 1
+    with boa.env.prank(owners[0]):
+        world.reputation.rate(job_id, 100, "", "", "", b"\0" * 32)
+    assert world.reputation.reputation_of(p).rating_count == 1

@@ -258,6 +258,7 @@ def test_settle__exact_payout(
     provider_back = min(provider_back, provider_bond)
     client_back = min(client_back, client_bond)
     c0, p0, f0, held0 = _balances(world)
+    calls = world.reputation.calls()
     world.resolver.settle(job_id, share, client_back, provider_back, outcome)
     c1, p1, f1, held1 = _balances(world)
     fee = share * FEE_BPS // 10_000
@@ -269,6 +270,14 @@ def test_settle__exact_payout(
     assert held1 == held0  # ledger moves only
     job = world.escrow.job(job_id)
     assert (job.status, job.price) == (RESOLVED, share - fee)
+    if fee == 0 and share != 0:
+        # No fee, no fact: a provider paid without a protocol fee (the dust
+        # shape) gets no reputation, and no rating either.
+        assert world.reputation.calls() == calls
+        with boa.env.prank(world.client_op), boa.reverts("escrow: no reputation"):
+            world.reputation.rate(job_id)
+        return
+    assert world.reputation.calls() == calls + 1
     assert world.reputation.last().outcome == outcome
     assert world.reputation.last().paid == share - fee
 

@@ -351,7 +351,7 @@ def test_same_principal__no_reputation_no_rating(world, job_in, escrow):
     with boa.env.prank(world.client_op):
         escrow.complete(job_id)
     assert world.reputation.calls() == 0
-    with boa.env.prank(world.principal), boa.reverts("escrow: same principal"):
+    with boa.env.prank(world.principal), boa.reverts("escrow: no reputation"):
         world.reputation.rate(job_id)
 
 
@@ -376,14 +376,18 @@ def test_rating__once_per_side(world, job_in, escrow, attacker):
         escrow.consume_rating(job_id, attacker)
 
 
-def test_rating__zero_final_price__nothing_paid(world, job_in, escrow):
+def test_rating__zero_final_price__no_fact_no_rating(world, job_in, escrow):
+    """Delivered for nothing: no fee was paid, so no fact and no rating."""
     job_id = job_in(ACCEPTED)
     with boa.env.prank(world.provider_op):
         escrow.deliver(job_id, RESULT, "u", 0)
+    calls = world.reputation.calls()
     with boa.env.prank(world.client_op):
         escrow.complete(job_id)
-        with boa.reverts("escrow: nothing paid"):
+        with boa.reverts("escrow: no reputation"):
             world.reputation.rate(job_id)
+    assert world.reputation.calls() == calls
+    assert escrow.job(job_id).flags & 1 == 1
 
 
 # ----------------------------------------------------------------- offers
@@ -537,8 +541,11 @@ def test_pause__blocks_entries_only(world, fund, job_in, offer, create_listing, 
         world.governor.pause()
     with boa.env.prank(world.guardian):
         world.governor.pause()
-    with boa.reverts("escrow: paused"):
-        fund()
+    # A deposit is not a commitment: it may be needed for a bond, so the
+    # pause never blocks it.
+    free = escrow.balance_of(world.client_id, world.token.address)
+    fund(amount=7)
+    assert escrow.balance_of(world.client_id, world.token.address) == free + 7
     info = world.listings.hire_info(lid)
     with boa.env.prank(world.client_op), boa.reverts("escrow: paused"):
         escrow.hire(lid, world.client_id, info.token, info.price, info.version)

@@ -649,7 +649,8 @@ def test_reject__contested__settled(world, make_job, fund, escrow, ledger, evalu
     else:
         world.resolver.settle(job_id, 0, bond, 0, OUT_DISPUTE_CLIENT)
         expect = (reduced + bond, 0, bond)
-        outcome, paid = OUT_DISPUTE_CLIENT, 0
+        # The ruling upheld the rejection: it stood, and counts as one.
+        outcome, paid = OUT_REJECTED, 0
     after = ledger()
     assert tuple(a - b for a, b in zip(after[:3], before[:3], strict=True)) == expect
     assert after[3] - start[3] == eval_fee
@@ -948,8 +949,10 @@ def test_pause__does_not_block_verdicts_or_their_exits(
     _verdict(world, evaluator, rejected, False)
     with boa.env.prank(world.client_op):
         escrow.complete(paid)
-    with boa.reverts("escrow: paused"):  # deposits are an entry: paused
-        fund(agent_id=world.provider_id, amount=PRICE)
+    # A deposit is not an entry: a contest's bond may need it.
+    free = escrow.balance_of(world.provider_id, world.token.address)
+    fund(agent_id=world.provider_id, amount=PRICE)
+    assert escrow.balance_of(world.provider_id, world.token.address) == free + PRICE
     _at(escrow.job(reclaimed).deadline, 0)
     with boa.env.prank(world.client_op):
         escrow.reclaim(reclaimed)

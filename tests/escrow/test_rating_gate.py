@@ -86,14 +86,15 @@ def test_rate__weight_from_token(world, job_in, fund, create_listing, hire):
 
 def test_rate__same_principal_and_nothing_paid__revert(world, job_in, attacker):
     same = _completed(world, job_in, provider_id=world.sibling_id)
-    with boa.reverts("escrow: same principal"):
+    with boa.reverts("escrow: no reputation"):
         _rate(world, same, world.principal)
+    # Delivered for nothing: no fee paid, so no reputation either.
     job_id = job_in(ACCEPTED)
     with boa.env.prank(world.provider_op):
         world.escrow.deliver(job_id, RESULT, "u", 0)
     with boa.env.prank(world.client_op):
         world.escrow.complete(job_id)
-    with boa.reverts("escrow: nothing paid"):
+    with boa.reverts("escrow: no reputation"):
         _rate(world, job_id, world.client_op)
     with boa.env.prank(attacker), boa.reverts("escrow: not reputation"):
         world.escrow.consume_rating(job_id, attacker)

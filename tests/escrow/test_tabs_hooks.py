@@ -131,17 +131,24 @@ def test_tab_settle__close__refund_and_one_reputation_fact(world, linked, fee_re
     assert last.paid == net and last.weighted_value == 2 * net  # weight 2
 
 
-def test_tab_settle__close__nothing_redeemed_or_same_principal__no_reputation(world, linked):
+def test_tab_settle__close__no_fee_or_same_principal__no_reputation(world, linked):
     escrow, tabs = linked
     tab_id = (5 << 136) | (world.client_id << 64) | world.provider_id
     calls = world.reputation.calls()
     before = escrow.balance_of(world.client_id, world.token.address)
+    dust = 10_000 // FEE_BPS - 1  # the most a tab may redeem and owe no fee
+    assert fee_of(dust) == 0 and fee_of(dust + 1) == 1
     with boa.env.prank(tabs):
         escrow.tab_settle(tab_id, TERMS | CLOSE, 0, 5)  # never redeemed
-        escrow.tab_settle(tab_id, TERMS | NO_REPUTATION | CLOSE, 10, 5)  # same principal
+        escrow.tab_settle(tab_id, TERMS | CLOSE, dust, 3)  # no fee, no fact
+        escrow.tab_settle(tab_id, TERMS | NO_REPUTATION | CLOSE, 10**18, 5)  # same principal
         escrow.tab_settle(tab_id, TERMS | NO_REPUTATION | CLOSE, 10, 0)
     assert world.reputation.calls() == calls
-    assert escrow.balance_of(world.client_id, world.token.address) == before + 10
+    assert escrow.balance_of(world.client_id, world.token.address) == before + 13
+    with boa.env.prank(tabs):
+        escrow.tab_settle(tab_id, TERMS | CLOSE, dust + 1, 0)  # one unit of fee: a fact
+    assert world.reputation.calls() == calls + 1
+    assert world.reputation.last().paid == dust
 
 
 def test_tab_settle__reentry_from_reputation__refused(world, linked):
@@ -149,4 +156,4 @@ def test_tab_settle__reentry_from_reputation__refused(world, linked):
     data = escrow.tab_settle.prepare_calldata(world.provider_id, TERMS, 0, 1)
     world.reputation.set_reenter(data)
     with boa.env.prank(tabs), boa.reverts():
-        escrow.tab_settle(world.provider_id | (world.client_id << 64), TERMS | CLOSE, 10, 0)
+        escrow.tab_settle(world.provider_id | (world.client_id << 64), TERMS | CLOSE, PRICE, 0)
