@@ -74,7 +74,9 @@
         then no native coin moves at all). ERC-792 prices arbitration in the
         native coin while bonds are in the job's token, so:
         - The opener advances `arbitrationCost(extraData)` with `dispute`
-          (`msg.value` must equal it; 0 if the arbitrator's view fails).
+          (`msg.value` must equal it; 0 if the arbitrator's view fails;
+          a cost above 2**96 - 1 wei is refused, "resolver: fee too large",
+          since an advance is stored in 96 bits beside its payer).
           The resolver keeps it until the dispute ends.
         - The answerer pays `arbitrationCost` with `answer` (`msg.value`
           must equal the cost at that moment); it is forwarded to the court
@@ -390,6 +392,8 @@ def dispute(job_id: uint256, evidence_uri: String[MAX_URI]):
         job.arbitrator, abi_encode(job.client_principal, job.provider_principal)
     )
     assert msg.value == cost, "resolver: wrong arbitration fee"
+    # Advances are packed in 96 bits beside their payer.
+    assert cost <= MASK_96, "resolver: fee too large"
 
     flags: uint256 = 0
     if job.opened_by_provider:
@@ -465,6 +469,8 @@ def answer(job_id: uint256, evidence_uri: String[MAX_URI]):
     cost: uint256 = 0
     ok, cost = self._arbitration_cost(arbitrator, extra)
     assert msg.value == cost, "resolver: wrong arbitration fee"
+    # Advances are packed in 96 bits beside their payer.
+    assert cost <= MASK_96, "resolver: fee too large"
 
     opened: bool = False
     spent: bool = False

@@ -356,3 +356,41 @@ def test_withdraw_native__to_another_address_and_refusals(
         with boa.reverts("resolver: nothing owed"):
             resolver.withdraw_native()
     assert boa.env.get_balance(receiver) == before + FEE
+
+
+def test_paid__fee_above_96_bits__refused_at_dispute_and_answer(
+    resolver: Any,
+    court: Any,
+    make_job: Any,
+    deployer: str,
+    client_principal: str,
+    provider_principal: str,
+) -> None:
+    """An advance is stored in 96 bits beside its payer: a court costing
+    2**96 wei or more would corrupt the payer, so the resolver refuses it at
+    both steps (and accepts 2**96 - 1). Nothing moves on a refusal."""
+    top = 2**96 - 1
+    for who in (client_principal, provider_principal):
+        boa.env.set_balance(who, 4 * 2**96)
+    job = int(make_job(arbitrator=court))
+    with boa.env.prank(deployer):
+        court.set_cost(top + 1)
+    with boa.env.prank(client_principal), boa.reverts("resolver: fee too large"):
+        resolver.dispute(job, "", value=top + 1)
+    with boa.env.prank(deployer):
+        court.set_cost(top)
+    with boa.env.prank(client_principal):
+        resolver.dispute(job, "", value=top)
+    d = resolver.dispute_of(job)
+    assert (d.opener_advance, d.opener_payer) == (top, client_principal)
+    with boa.env.prank(deployer):
+        court.set_cost(top + 1)
+    with boa.env.prank(provider_principal), boa.reverts("resolver: fee too large"):
+        resolver.answer(job, "", value=top + 1)
+    assert boa.env.get_balance(resolver.address) == top
+    with boa.env.prank(deployer):
+        court.set_cost(top)
+    with boa.env.prank(provider_principal):
+        resolver.answer(job, "", value=top)
+    d = resolver.dispute_of(job)
+    assert (d.answerer_fee, d.answerer_payer) == (top, provider_principal)
