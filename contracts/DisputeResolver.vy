@@ -392,13 +392,13 @@ def dispute(job_id: uint256, evidence_uri: String[MAX_URI]):
         job.arbitrator, abi_encode(job.client_principal, job.provider_principal)
     )
     assert msg.value == cost, "resolver: wrong arbitration fee"
-    # Advances are packed in 96 bits beside their payer.
-    assert cost <= MASK_96, "resolver: fee too large"
 
     flags: uint256 = 0
     if job.opened_by_provider:
         flags = FLAG_PROVIDER_OPENED
     if msg.value != 0:
+        # Advances are packed in 96 bits beside their payer.
+        assert msg.value <= MASK_96, "resolver: fee too large"
         flags |= FLAG_OPENER_ADVANCED
         self._opener_advance[job_id] = msg.value | (convert(msg.sender, uint256) << PAYER)
     self._head[job_id] = (
@@ -469,8 +469,6 @@ def answer(job_id: uint256, evidence_uri: String[MAX_URI]):
     cost: uint256 = 0
     ok, cost = self._arbitration_cost(arbitrator, extra)
     assert msg.value == cost, "resolver: wrong arbitration fee"
-    # Advances are packed in 96 bits beside their payer.
-    assert cost <= MASK_96, "resolver: fee too large"
 
     opened: bool = False
     spent: bool = False
@@ -484,6 +482,7 @@ def answer(job_id: uint256, evidence_uri: String[MAX_URI]):
         fee = cost
         deadline = block.timestamp + window
         if flags & FLAG_OPENER_ADVANCED != 0 or cost != 0:
+            assert cost <= MASK_96, "resolver: fee too large"
             flags |= FLAG_ANSWERER_RECORDED
             self._answerer_advance[job_id] = cost | (convert(msg.sender, uint256) << PAYER)
         flags |= FLAG_CASE_OPENED

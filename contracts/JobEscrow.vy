@@ -796,11 +796,11 @@ def open_dispute(job_id: uint256, caller: address) -> IDisputeHost.DisputedJob:
     else:
         a = self._load(job_id, STATUS_DELIVERED)
         self._before_review(a, self._configs[config_id])
+    self._check_actor(opener, caller, not by_provider)
     terms: uint256 = self._dispute_terms[config_id]
     amount: uint256 = a & MASK_128
     bond: uint256 = max(self._bond_floor[config_id], amount * (terms & MASK_16) // BPS)
     token: address = self._token_address(a)
-    self._check_actor(opener, caller, not by_provider)
     self._take(opener, token, bond)
     self._job_a[job_id] = self._with_status(a, STATUS_DISPUTED)
     if by_provider:
@@ -896,7 +896,8 @@ def settle_dispute(
     config: uint256 = self._configs[(a >> A_CONFIG_SHIFT) & MASK_24]
     fee: uint256 = provider_share * (config & MASK_16) // BPS
     paid: uint256 = unsafe_sub(provider_share, fee)
-    token: address = self._token_address(a)
+    slot: uint256 = self._token_slot[(a >> A_TOKEN_SHIFT) & MASK_16]
+    token: address = convert(convert(slot & MASK_160, uint160), address)
     a = (self._with_status(a, STATUS_RESOLVED) & ~MASK_128) | paid
     if fee == 0 and paid != 0:
         # Paid but no fee: no fact, no rating (see `_record`).
@@ -917,7 +918,7 @@ def settle_dispute(
         provider_bond_back=provider_bond_back,
         outcome=ending,
     )
-    self._record(job_id, a, ending, paid)
+    self._record(job_id, a, ending, paid, self._weighted(slot, paid))
 
 
 # ---------------------------------------------------------------------- tabs
@@ -984,7 +985,8 @@ def tab_settle(tab_id: uint256, terms: uint256, redeemed: uint256, amount: uint2
            returned to the client (a closing).
     """
     self._only(TABS)
-    token: address = self._token_address(terms)
+    slot: uint256 = self._token_slot[(terms >> A_TOKEN_SHIFT) & MASK_16]
+    token: address = convert(convert(slot & MASK_160, uint160), address)
     config: uint256 = self._configs[(terms >> A_CONFIG_SHIFT) & MASK_24]
     # Values below 2**96 (Tabs' MAX_DEPOSIT), fee below 2**16: no overflow.
     fee: uint256 = unsafe_div(unsafe_mul(redeemed, config & MASK_16), BPS)
@@ -993,7 +995,7 @@ def tab_settle(tab_id: uint256, terms: uint256, redeemed: uint256, amount: uint2
         if fee != 0:
             # Nothing redeemed, or no fee on what was: no fact (`_record`).
             net: uint256 = unsafe_sub(redeemed, fee)
-            self._record(tab_id | TAB_REPUTATION_MARK, terms, OUTCOME_COMPLETED, net)
+            self._record(tab_id | TAB_REPUTATION_MARK, terms, OUTCOME_COMPLETED, net, self._weighted(slot, net))
         return
     fee = unsafe_sub(unsafe_div(unsafe_mul(unsafe_add(redeemed, amount), config & MASK_16), BPS), fee)
     self._credit(tab_id & MASK_64, token, unsafe_sub(amount, fee))
@@ -1535,7 +1537,7 @@ def _refund(job_id: uint256, a: uint256, reason: uint8, outcome: uint8):
     self._balances[(job_id >> 64) & MASK_64][self._token_address(a)] += price
     log IJobEscrow.JobRefunded(job_id=job_id, amount=price, reason=reason)
     if outcome != 0:
-        self._record(job_id, a, outcome, 0)
+        self._record(job_id, a, outcome, 0, 0)
 
 
 @internal
@@ -1550,21 +1552,22 @@ def _settle(job_id: uint256, a: uint256, config: uint256, finalized: bool, outco
     price: uint256 = a & MASK_128
     fee: uint256 = price * (config & MASK_16) // BPS
     paid: uint256 = unsafe_sub(price, fee)
-    token: address = self._token_address(a)
+    slot: uint256 = self._token_slot[(a >> A_TOKEN_SHIFT) & MASK_16]
+    token: address = convert(convert(slot & MASK_160, uint160), address)
     a = (self._with_status(a, STATUS_COMPLETED) & ~MASK_128) | paid
-    if fee == 0:
+    if fee != 0:
+        self.fees_owed[self._address_at(config)][token] += fee
+    else:
         # No fee, no fact (see `_record`): nor a rating.
         a |= FLAG_NO_REPUTATION << A_FLAGS_SHIFT
     self._job_a[job_id] = a
     self._credit(job_id & MASK_64, token, paid)
-    if fee != 0:
-        self.fees_owed[self._address_at(config)][token] += fee
     log IJobEscrow.JobCompleted(job_id=job_id, provider_amount=paid, finalized=finalized)
-    self._record(job_id, a, outcome, paid)
+    self._record(job_id, a, outcome, paid, self._weighted(slot, paid))
 
 
 @internal
-def _record(job_id: uint256, a: uint256, outcome: uint8, paid: uint256):
+def _record(job_id: uint256, a: uint256, outcome: uint8, paid: uint256, weighted: uint256):
     """
     @dev Write the ending into the reputation registry, unless the job is
          flagged no-reputation: its parties shared a principal, or (no fee,
@@ -1585,7 +1588,7 @@ def _record(job_id: uint256, a: uint256, outcome: uint8, paid: uint256):
         job_id & MASK_64,
         outcome,
         paid,
-        self._weighted(a, paid),
+        weighted,
         # Trusted, immutable and returning nothing: skip the EXTCODESIZE
         # (calls that return data need none: Vyper checks RETURNDATASIZE).
         skip_contract_check=True,
@@ -1594,8 +1597,12 @@ def _record(job_id: uint256, a: uint256, outcome: uint8, paid: uint256):
 
 @view
 @internal
-def _weighted(a: uint256, amount: uint256) -> uint256:
-    return (self._token_slot[(a >> A_TOKEN_SHIFT) & MASK_16] >> 160) * amount // WEIGHT_UNIT
+def _weighted(slot: uint256, amount: uint256) -> uint256:
+    """
+    @dev `amount` times the weight in a token slot (read once by the caller,
+         which also takes the token's address from it).
+    """
+    return (slot >> 160) * amount // WEIGHT_UNIT
 
 
 @view
