@@ -1,8 +1,10 @@
 """One stateful machine over the whole protocol (DESIGN I1-I7).
 
 The real AgentRegistry, ServiceListings, ArbiterPanel, DisputeResolver,
-ReputationRegistry, JobEscrow and Tabs, deployed in production order, with three
-principals, four agents (two share a principal), rotating operator keys,
+ReputationRegistry, JobEscrow and Tabs, deployed in production order, with five
+principals (two of them buyers who own nothing at first: an agent may be sold
+to one at any step, mid-job, mid-dispute or mid-tab), four agents (two share a
+principal), rotating operator keys,
 spending policies and four tokens (18 and 6 decimals, a USDT-like one that
 returns nothing, and a switchable weird one: false-returning, fee-on-transfer,
 zero-reverting, reentrant hook). Every role acts, hostile ones included:
@@ -52,18 +54,26 @@ step (cheaply: only what the step touched):
   writes one completed job worth its net redeemed value, unless nothing was
   redeemed or the sides shared a principal; an approval counts completed
   and the provider's `validated`, a rejection that stood failed / refunded
-  and the provider's `rejected`), one rating per side, none without a paid
-  job between different principals;
+  and the provider's `rejected`, as does a contested rejection the ruling
+  upholds), one rating per side, none without a paid job between different
+  principals, and none, nor any fact, for a payment that owed no protocol fee
+  (no fee, no fact);
 - I6 budget: the operator's spending window equals the model's and stays
   within the caps; refusals are predicted;
 - I7 governance: admin and guardian steps leave every balance, fee and job
-  unchanged (full read after each), and pause blocks entries only.
+  unchanged (full read after each), and pause blocks new commitments only:
+  deposits go through paused or delisted, and a side holding nothing free
+  funds its bond and disputes, contests or answers one second before its
+  deadline whatever the guardian did (`fund_bond_and_act`), so no admin
+  lever decides a job.
 
 Size: `AGENTMARKET_MACHINE` = "ci" (default, at least 20,000 steps), "deep"
 (at least 200,000), and a reduced count when `AGENTMARKET_CODEGEN=venom`.
 The number of steps run is asserted and written to
 `.build/assurance/machine-<profile>.json`, with how often each evaluator
-path succeeded (`EVALUATOR_PATHS`).
+path succeeded (`EVALUATOR_PATHS`) and each path issue 14's review found
+untested (`REVIEW_PATHS`: sales mid-job, mid-dispute and mid-tab, a bond
+funded while paused, a fee-less payment, a rejection upheld).
 
 Seeds: each batch of examples runs from its own seed, `base + batch`, so the
 batches explore different ground. Where Hypothesis derandomizes (it does on
@@ -239,11 +249,22 @@ PATH_GROUPS = (
     ("rejected job reclaimed", "rejected job completed"),
     ("evaluator fees claimed",),
 )
+# The paths issue 14's findings needed (a review found what the machine had
+# missed: it never sold an agent to a new principal mid-job nor funded a bond
+# while paused). Counted and required like the evaluator paths, each alone.
+REVIEW_PATHS = (
+    "sold mid-job",
+    "sold mid-dispute",
+    "sold mid-tab",
+    "bond funded while paused",
+    "paid without a fee: no fact",
+    "rejection upheld",
+)
 PATHS: Counter[str] = Counter()
 
 
 def _hit(path: str) -> None:
-    assert path in EVALUATOR_PATHS, path
+    assert path in EVALUATOR_PATHS or path in REVIEW_PATHS, path
     PATHS[path] += 1
 
 
@@ -506,10 +527,11 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         tok.mint(sender, amount)
         with boa.env.prank(sender):
             tok.approve(self.e.address, amount)
+        # Neither the pause nor a delisting blocks a deposit: a party may need
+        # it to fund a bond before a deadline (issue 14; every token here was
+        # listed once).
         ok = (
-            not self.paused
-            and amount > 0
-            and self.allowed[t]
+            amount > 0
             and not (t == "WEIRD" and self.mode == MODE_FALSE)
             # the fee-on-transfer mode burns 1 %, rounded down: nothing below 100 units
             and not (t == "WEIRD" and self.mode == MODE_FEE and amount >= 100)
@@ -665,6 +687,9 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         job.paid += paid
         job.protocol_fee += fee
         job.amount, job.status = paid, COMPLETED
+        if fee == 0:
+            job.norep = True  # no fee, no fact (and no rating)
+            _hit("paid without a fee: no fact")
         record(self.facts, job, outcome, self._weighted(job.token, paid))
         self.t_rep.update((job.client, job.provider))
 
@@ -686,6 +711,12 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         job.amount, job.status, job.rstatus = paid, RESOLVED, end
         if job.opener == PROVIDER:
             _hit("contest won by default" if end == 3 else "contest ended otherwise")
+        if fee == 0 and paid != 0:
+            job.norep = True  # no fee, no fact (and no rating)
+            _hit("paid without a fee: no fact")
+        elif outcome == 4 and job.verdict is False:
+            outcome = OUT_REJECTED  # the ruling upheld the rejection: it stood
+            _hit("rejection upheld")
         record(self.facts, job, outcome, self._weighted(job.token, paid))
         self.t_rep.update((job.client, job.provider))
 
@@ -793,8 +824,10 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         self.op[a] = key
 
     def transfer_agent(self, agent: int, to: int, by_operator: bool) -> None:
-        """The identity NFT changes hands: the operator is cleared, policy and
-        freeze stay, open jobs keep their reputation flag."""
+        """The identity NFT changes hands (to another principal of the world,
+        or to a buyer that owns nothing yet): the operator is cleared, policy
+        and freeze stay, open jobs keep their reputation flag, open tabs keep
+        their key (see `tabs_rules.py`)."""
         a = self.w.agents[agent]
         owner = self._principal(a)
         receiver = str(self.w.principals[to].address)
@@ -802,6 +835,14 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         ok = who == owner
         with boa.env.prank(who):
             self._do(ok, lambda: self.w.registry.transferFrom(owner, receiver, a))
+        if ok and to != self.owner[a] and to not in self.owner.values():
+            mine = [j for j in self.jobs.values() if a in (j.client, j.provider)]
+            if any(j.status == DISPUTED for j in mine):
+                _hit("sold mid-dispute")
+            if any(j.status in OPEN for j in mine):
+                _hit("sold mid-job")
+            if any(tab.open and tab.client == a for tab in self.tab_book.values()):
+                _hit("sold mid-tab")
         if ok:
             self.owner[a] = to
             self.op[a] = None
@@ -838,7 +879,7 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         elif choice == 1:
             self.rotate_operator(agent, x % 3, flag and kind == 3)
         elif choice == 2:
-            self.transfer_agent(agent, x % 3, flag and kind == 3)
+            self.transfer_agent(agent, x % len(self.w.principals), flag and kind == 3)
         else:
             self.set_policy(agent, t, x)
 
@@ -1422,7 +1463,10 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         job = self._pick_job(i, (DISPUTED,))
         assert job is not None
         answerer = job.provider if job.opener == CLIENT else job.client
-        who = self._who(answerer, kind)
+        self._answer(job, self._who(answerer, kind))
+
+    def _answer(self, job: Job, who: str) -> None:
+        answerer = job.provider if job.opener == CLIENT else job.client
         ok = (
             job.rstatus == 1
             and now() < job.response_deadline
@@ -1456,6 +1500,62 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
             job.case = self.hostile_count
             self.hostile_cases[self.hostile_count] = job.job_id
             self.hostile_count += 1
+
+    @precondition(lambda self: self._has(DELIVERED, REJECTED, DISPUTED))
+    @rule(i=picks, kind=st.sampled_from([0, 1]), pause=flags, edge=deltas, sell=flags)
+    def fund_bond_and_act(self, i: int, kind: int, pause: bool, edge: int, sell: bool) -> None:
+        """Issue 14, finding 3: the side whose turn it is holds less than its
+        bond (it withdraws what it has), the guardian may pause (entries
+        only), the clock goes to one second before, at or after the step's
+        deadline, and the side deposits exactly its bond and disputes (a
+        Delivered job's client), contests (a Rejected job's provider) or
+        answers. Rule checked: no admin lever stops a party that may act
+        before its deadline; the step succeeds whenever `now < deadline`.
+        Then, maybe, the side's principal sells the agent to a buyer that
+        owns nothing, mid-dispute: the buyer inherits the case."""
+        job = self._pick_job(i, (DELIVERED, REJECTED, DISPUTED))
+        assert job is not None
+        cfg = self.configs[job.config]
+        if job.status == DISPUTED:
+            if job.rstatus != 1:
+                return
+            side = job.provider if job.opener == CLIENT else job.client
+            deadline, bond = job.response_deadline, job.bond
+        else:
+            side = job.client if job.status == DELIVERED else job.provider
+            deadline = job.deadline
+            bond = max(cfg.bond_floor, job.amount * cfg.bond_bps // BPS)
+        if job.token == "WEIRD" and self.mode != MODE_NORMAL:
+            return  # the weird token's own refusals are tested elsewhere
+        principal = self._principal(side)
+        free = self.free[(side, job.token)]
+        if free:
+            with boa.env.prank(principal):
+                self.e.withdraw(side, self.addr[job.token], free, principal)
+            self.free[(side, job.token)] = 0
+            self.t_free.add((side, job.token))
+        if pause and not self.paused:
+            with boa.env.prank(self.w.guardian):
+                self.w.governor.pause()
+            self.paused = True
+        target = deadline + edge
+        if target > now():
+            boa.env.evm.patch.timestamp = target
+        assert self._deposit(side, job.token, bond, principal)
+        who = self._who(side, kind)
+        may = now() < deadline and self._acts(side, who)
+        if job.status == DISPUTED:
+            self._answer(job, who)
+            done = job.rstatus == 2
+        else:
+            self._open_dispute(job, who)
+            done = job.status == DISPUTED
+        assert done == may, (job.job_id, done, may, self.paused)
+        if done and self.paused:
+            _hit("bond funded while paused")
+        buyers = [b for b in range(len(self.w.principals)) if b not in self.owner.values()]
+        if done and sell and buyers:
+            self.transfer_agent(self.w.agents.index(side), buyers[0], False)
 
     @precondition(lambda self: self._has(DISPUTED))
     @rule(i=picks)
@@ -1665,12 +1765,15 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
             # the arbitrator is silent (or has no case): the neutral default
             self.apply_default(self._index(job, DISPUTED))
         elif job.arbitrator == "panel":
-            ruling = [0, 1, 2, 3 + 37][choice % 4]
+            # a contest is upheld (the client wins) more often: the path
+            # whose recording issue 14 fixed
+            rulings = [0, 1, 2, 3 + 37] if job.opener == CLIENT else [1, 1, 2, 3 + 37]
             case = sorted(self.cases).index(job.case)
             for arbiter in range(2):
-                self.panel_vote(case, arbiter + choice % 2, ruling)
+                self.panel_vote(case, arbiter + choice % 2, rulings[choice % 4])
         else:
-            self.hostile_court_rules(self._index(job, DISPUTED, RESOLVED), 3 + choice, True)
+            ruling = 1 if job.opener == PROVIDER and choice % 2 else 3 + choice
+            self.hostile_court_rules(self._index(job, DISPUTED, RESOLVED), ruling, True)
 
     def _index(self, job: Job, *statuses: int) -> int:
         return sorted(j for j, x in self.jobs.items() if x.status in statuses).index(job.job_id)
@@ -1948,6 +2051,7 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         assert chain.config_id == job.config
         assert chain.client_id == job.client and chain.provider_id == job.provider
         assert bool(chain.flags & 8) == (job.verdict is False), (job.job_id, chain.flags)
+        assert bool(chain.flags & 1) == job.norep, (job.job_id, chain.flags, job.norep)
         if job.status in TIMED:
             assert chain.deadline == job.deadline, (job.job_id, chain.deadline, job.deadline)
         job.books()  # I4 per job
@@ -2183,11 +2287,13 @@ def test_protocol_machine(
         "minimum": MIN_STEPS,
         "seconds": round(elapsed, 1),
         "evaluator_paths": {path: PATHS[path] for path in EVALUATOR_PATHS},
+        "review_paths": {path: PATHS[path] for path in REVIEW_PATHS},
     }
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(json.dumps(figures, indent=2) + "\n")
     assert STEPS_RUN["steps"] >= MIN_STEPS, figures
-    groups = [(path,) for path in EVALUATOR_PATHS] if RUN == "deep" else PATH_GROUPS
+    groups = [(path,) for path in EVALUATOR_PATHS] if RUN == "deep" else list(PATH_GROUPS)
+    groups += [(path,) for path in REVIEW_PATHS]
     if RUN in ("ci", "deep"):
         missed = [group for group in groups if not sum(PATHS[path] for path in group)]
         assert not missed, f"evaluator paths never taken: {missed} ({figures})"

@@ -273,9 +273,10 @@ def build(keyed: Callable[[str], LocalAccount]) -> World:
                 config_tuple(fee_recipient, bond_floor=BOND_FLOOR, arbitrator=panel.address)
             )
         )
-    # Three principals; the first owns two agents (self-dealing), the last
-    # starts without an operator.
-    principals = [keyed(f"assurance_principal{i}") for i in range(3)]
+    # Five principals; the first owns two agents (self-dealing), the third's
+    # agent starts without an operator, the last two own nothing: buyers an
+    # agent may be sold to mid-job, mid-dispute or mid-tab.
+    principals = [keyed(f"assurance_principal{i}") for i in range(5)]
     agents: list[int] = []
     owner_of: dict[int, int] = {}
     for p in (0, 0, 1, 2):
