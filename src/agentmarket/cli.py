@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 import click
 from eth_account.signers.local import LocalAccount
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from web3 import Web3
 
@@ -55,6 +55,7 @@ from agentmarket.market import (
 )
 from agentmarket.offers import NO_EVALUATOR, Offer, SignedOffer, random_nonce, sign_offer
 from agentmarket.registry import AgentRegistryClient, SpendPolicy
+from agentmarket.tabs import Tab, TabsClient
 from agentmarket.wiring import (
     Deployment,
     ProtocolParams,
@@ -308,7 +309,9 @@ class Session:
     def signer(self) -> Signer:
         return Signer(self.w3, self.account(), priority_fee=self.priority_fee)
 
-    def emit(self, data: Any, table: Table | None = None, message: str | None = None) -> None:
+    def emit(
+        self, data: Any, table: RenderableType | None = None, message: str | None = None
+    ) -> None:
         """Print `data` as JSON in --json mode; else the table and/or the message."""
         if self.as_json:
             click.echo(json.dumps(to_jsonable(data), indent=2))
@@ -1188,7 +1191,10 @@ def show() -> None:
     help="Also show the escrow balance and caps in this token.",
 )
 def show_agent(s: Session, agent_id: int, token: str | None) -> None:
-    """An agent: principal, operator, freeze flag, URI (and balance in --token)."""
+    """An agent: principal, operator, freeze flag, URI (and balance in --token);
+    its open tabs (key, committed deposit) and what they commit per token: all
+    that anyone else can still spend of its money through tabs, what a buyer
+    of the agent inherits."""
     agent = s.registry.agent(agent_id)
     if int(agent.principal, 16) == 0:
         raise click.ClickException(f"agent #{agent_id} does not exist")
@@ -1208,7 +1214,34 @@ def show_agent(s: Session, agent_id: int, token: str | None) -> None:
             ("per-job cap", _cap(pol.per_job_cap)),
             ("per-period cap", f"{_cap(pol.period_cap)} / {pol.period} s"),
         ]
-    s.emit(data, _table(f"Agent #{agent_id}", rows))
+    more: list[RenderableType] = []
+    if s.has("Tabs"):
+        tabs = TabsClient(s.w3, s.address("Tabs"))
+        exposure = tabs.exposure(agent_id, from_block=s.deployment.contracts["Tabs"].block)
+        found = exposure.to_dict()
+        data.update(open_tabs=found["open_tabs"], exposure=found["exposure"])
+        rows.append(("open tabs", len(exposure.tabs)))
+        for t, v in exposure.by_token.items():  # what anyone else can still spend, per token
+            rows += [("committed in tabs", v), ("  token", t)]
+        more = [_open_tab_table(t) for t in exposure.tabs]
+    s.emit(data, Group(_table(f"Agent #{agent_id}", rows), *more))
+
+
+def _open_tab_table(tab: Tab) -> Table:
+    """One open tab of a client agent: its key can still spend the committed
+    amount, to that provider only, until the tab closes."""
+    return _table(
+        f"Open tab {hex(tab.tab_id)}",
+        [
+            ("provider", f"#{tab.provider_id}"),
+            ("token", tab.token),
+            ("key", tab.signer),
+            ("deposit", tab.deposit),
+            ("redeemed", tab.redeemed),
+            ("committed", tab.committed),
+            ("closes at", when(tab.closes_at)),
+        ],
+    )
 
 
 @show.command(name="job")

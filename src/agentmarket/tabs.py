@@ -12,6 +12,13 @@ whoever owns or operates the client agent later (Tabs.vy, "Who signs"); a
 transfer, rotation or freeze voids no voucher. Vouchers are bound to one
 chain, one Tabs contract and one tab.
 
+What a tab commits: while a tab is open its key can still spend `deposit -
+redeemed` of the client's money, to that tab's provider only. A buyer of an
+agent inherits its open tabs; `TabsClient.exposure` lists them (from the
+`TabOpened` logs) and totals that figure per token, which is all anyone else
+can still take from the agent through tabs. The contract refuses a top-up
+once the key is no longer the client's, and the buyer ends each tab with
+`request_close`.
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ from eth_utils.exceptions import ValidationError
 from web3 import Web3
 from web3.contract import Contract
 from web3.logs import DISCARD
-from web3.types import TxReceipt
+from web3.types import BlockIdentifier, FilterParams, TxReceipt
 
 from agentmarket.artifacts import load_artifact
 from agentmarket.chain import Signer
@@ -88,6 +95,51 @@ class Tab:
     def remaining(self) -> int:
         """What vouchers may still add: the deposit not yet redeemed."""
         return self.deposit - self.redeemed
+
+    @property
+    def committed(self) -> int:
+        """What the tab's key can still spend of the client's money (to this
+        tab's provider only): `deposit - redeemed` while open, 0 once closed."""
+        return self.deposit - self.redeemed if self.status == TabStatus.OPEN else 0
+
+
+@dataclass(frozen=True)
+class TabExposure:
+    """A client agent's open tabs as the chain stood at `block`, and what they
+    commit: what anyone else (each tab's key, to that tab's provider) can
+    still spend of the agent's money through tabs, per token."""
+
+    client_id: int
+    block: int
+    tabs: tuple[Tab, ...]
+
+    @property
+    def by_token(self) -> dict[str, int]:
+        """Σ committed (deposit - redeemed) of the open tabs, per token."""
+        totals: dict[str, int] = {}
+        for tab in self.tabs:
+            totals[tab.token] = totals.get(tab.token, 0) + tab.committed
+        return totals
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "client_id": self.client_id,
+            "block": self.block,
+            "open_tabs": [
+                {
+                    "tab_id": hex(t.tab_id),
+                    "provider_id": t.provider_id,
+                    "token": t.token,
+                    "key": t.signer,
+                    "deposit": t.deposit,
+                    "redeemed": t.redeemed,
+                    "committed": t.committed,
+                    "closes_at": t.closes_at,
+                }
+                for t in self.tabs
+            ],
+            "exposure": self.by_token,
+        }
 
 
 @dataclass(frozen=True)
@@ -357,8 +409,9 @@ class TabsClient:
         return signer.transact(self.contract.functions.close(tab_id))
 
     # views
-    def tab(self, tab_id: int) -> Tab:
-        raw = self.contract.functions.tab(tab_id).call()
+    def tab(self, tab_id: int, block: BlockIdentifier = "latest") -> Tab:
+        """A tab as the chain holds it (at `block`)."""
+        raw = self.contract.functions.tab(tab_id).call(block_identifier=block)
         abi: list[dict[str, Any]] = list(self.contract.abi)  # type: ignore[arg-type]
         (entry,) = [e for e in abi if e.get("type") == "function" and e.get("name") == "tab"]
         f = dict(zip([c["name"] for c in entry["outputs"][0]["components"]], raw, strict=True))
@@ -384,6 +437,50 @@ class TabsClient:
     def verifier(self, tab_id: int) -> VoucherVerifier:
         """A provider's verifier for one tab, from the tab's state now."""
         return VoucherVerifier.for_tab(self.tab(tab_id), self.w3.eth.chain_id, self.address)
+
+    def opened_by(
+        self, client_id: int, from_block: int = 0, to_block: int | None = None, chunk: int = 10_000
+    ) -> list[int]:
+        """Ids of every tab `client_id` opened in [from_block, to_block] (default:
+        up to the latest block), oldest first, from the `TabOpened` logs filtered
+        on their indexed client id, `chunk` blocks per `eth_getLogs`."""
+        if chunk < 1:
+            raise ValueError("chunk must be at least one block")
+        last = int(self.w3.eth.block_number) if to_block is None else to_block
+        event = self.contract.events.TabOpened()
+        topics = [
+            str(event.topic),
+            None,
+            "0x" + client_id.to_bytes(32, "big").hex(),
+        ]
+        found: list[int] = []
+        for start in range(from_block, last + 1, chunk):
+            params: FilterParams = {
+                "address": self.contract.address,
+                "fromBlock": start,
+                "toBlock": min(start + chunk - 1, last),
+                "topics": topics,
+            }
+            for log in self.w3.eth.get_logs(params):
+                found.append(int(event.process_log(log)["args"]["tab_id"]))
+        return found
+
+    def exposure(
+        self, client_id: int, from_block: int = 0, to_block: int | None = None, chunk: int = 10_000
+    ) -> TabExposure:
+        """`client_id`'s open tabs and what they commit (`TabExposure`), read at
+        one block: every tab it opened since `from_block` (the Tabs contract's
+        deployment block is enough) that is still open, with its key, deposit,
+        redeemed and close deadline. This is what a buyer of the agent checks
+        before buying: all that anyone else can still spend of its money
+        through tabs, each tab to its own provider only."""
+        block = int(self.w3.eth.block_number) if to_block is None else to_block
+        open_tabs = []
+        for tab_id in self.opened_by(client_id, from_block, block, chunk):
+            tab = self.tab(tab_id, block)
+            if tab.status == TabStatus.OPEN:
+                open_tabs.append(tab)
+        return TabExposure(client_id, block, tuple(open_tabs))
 
     def signer_for(self, account: LocalAccount) -> VoucherSigner:
         return VoucherSigner(account, self.w3.eth.chain_id, self.address)
