@@ -17,8 +17,8 @@ code) and checks what it touched:
   up to what left the tab, and the tab's books close: deposit == provider
   pay + fees + refund + unredeemed, with fees == f(redeemed);
 - I5: redemptions move no counter; a closing adds one completed job worth
-  the net redeemed value (weighted) to both sides, unless nothing was
-  redeemed or the sides shared a principal at opening.
+  the net redeemed value (weighted) to both sides, unless it owed no fee
+  (nothing redeemed, or dust) or the sides shared a principal at opening.
 """
 
 from __future__ import annotations
@@ -188,8 +188,8 @@ class TabRules:
         rest = tab.deposit - tab.redeemed
         self._credit(tab.client, tab.token, rest)
         tab.open, tab.refund = False, rest
-        if tab.redeemed:
-            cfg = self.configs[tab.config]
+        cfg = self.configs[tab.config]
+        if tab_fee(tab.redeemed, cfg.fee_bps):  # nothing redeemed, or no fee owed: no fact
             net = tab.redeemed - tab_fee(tab.redeemed, cfg.fee_bps)
             assert net == tab.paid  # the value recorded is what the provider got
             # one completed job, the weight of the moment (as a settlement)

@@ -14,9 +14,10 @@ amounts may be stale, equal, above the deposit. After every step:
 - I4 conservation: Σ deposits == Σ provider pay + Σ fees + Σ refunds +
   Σ unredeemed (exact to the unit, fee rounding included: a tab's fees are
   f(redeemed) = redeemed * bps // 10_000 however its redemptions split it);
-- I5 reputation: only a closing writes, once per tab, and only for a tab with
-  something redeemed between different principals: one completed job worth
-  the tab's net redeemed value (the mock hook's count and last record);
+- I5 reputation: only a closing writes, once per tab, and only for a tab
+  whose redemptions owed a fee (something redeemed, not dust) between
+  different principals: one completed job worth the tab's net redeemed value
+  (the mock hook's count and last record);
 - I6 budget: the operator's window equals the model's and stays within caps.
 
 Each example starts from the module's deployed world inside a boa anchor.
@@ -274,7 +275,7 @@ class TabsMachine(RuleBasedStateMachine):
         self.paid_out += rest
         # I5: the closing is the tab's one reputation write, if any.
         rep = self.world.reputation
-        if tab.redeemed and tab.provider != self.sibling:
+        if fee_of(tab.redeemed) and tab.provider != self.sibling:  # no fee owed, no fact
             self.rep_calls += 1
             last = rep.last()
             net = tab.redeemed - fee_of(tab.redeemed)
