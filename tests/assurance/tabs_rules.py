@@ -10,7 +10,10 @@ stranger), redeem one or two at once (replayed, stale, over the deposit,
 forged, after the deadline), request a close, finish it (with jumps to one
 second before, on and after the deadline), and the provider's close. Each
 rule predicts the outcome from the model (DESIGN and the NatSpec, not the
-code) and checks what it touched:
+code): a voucher is valid if and only if the tab's key, fixed at opening,
+signed it (whoever owns or operates the client now); a top-up is refused
+once that key is neither the client's principal nor its operator. Checked
+on what each rule touched:
 
 - I1: the open tabs' unredeemed deposits are a term of every token's sum;
 - I4 per tab: the chain's ledger deltas of every redemption and closing add
@@ -19,12 +22,23 @@ code) and checks what it touched:
 - I5: redemptions move no counter; a closing adds one completed job worth
   the net redeemed value (weighted) to both sides, unless it owed no fee
   (nothing redeemed, or dust) or the sides shared a principal at opening.
+
+And one property asserted, not predicted (issue 14, finding 1): the provider
+runs the client library's `VoucherVerifier` on every voucher the client
+hands it (`tab_pay`, `tab_redeem`) and holds the latest one it accepted. A
+held voucher above the tab's redeemed value must redeem whenever the machine
+tries it before the close deadline (`tab_redeem_held`, `tab_to_deadline`,
+and every tab at the end of a draining example), whatever transfers of the
+client's NFT, operator rotations and freezes happened since it was signed;
+`HELD_PATHS` counts how often that was proven after each kind of change.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import boa
@@ -32,8 +46,10 @@ from eth_account.signers.local import LocalAccount
 from hypothesis import strategies as st
 from hypothesis.stateful import precondition, rule
 
+from agentmarket.tabs import SignedVoucher, Voucher, VoucherRejectedError, VoucherVerifier
+
 from .model import BPS, Tab, record
-from .world import DAY, TOKENS, now, tab_voucher
+from .world import DAY, TOKENS, chain_id, now, tab_voucher
 
 if TYPE_CHECKING:
     from .world import World
@@ -57,6 +73,29 @@ DELAYS = (MIN_DELAY - 1, MIN_DELAY, DAY, MAX_DELAY, MAX_DELAY + 1)
 MAX_DEPOSIT = 2**96 - 1
 TAB_MARK = 1 << 255
 
+# How often a held voucher was redeemed (as it must be) after the client
+# agent changed since the voucher was signed: its NFT sold, its operator
+# rotated, its freeze flag flipped (a redemption may count under several).
+HELD_PATHS: Counter[str] = Counter()
+HELD_PATH_NAMES = (
+    "held voucher redeemed",
+    "held voucher redeemed after a sale",
+    "held voucher redeemed after a rotation",
+    "held voucher redeemed after a freeze or unfreeze",
+    "held voucher redeemed at deadline - 1",
+)
+
+
+@dataclass(frozen=True)
+class Held:
+    """The latest voucher a tab's provider accepted through `VoucherVerifier`,
+    and the client agent as it stood when the voucher was signed."""
+
+    signed: SignedVoucher
+    owner: int
+    operator: int | None
+    frozen: bool
+
 
 def tab_fee(value: int, fee_bps: int) -> int:
     """The fees of a tab whose cumulative redeemed value is `value`."""
@@ -69,7 +108,8 @@ def _has_tabs(self: Any) -> bool:
 
 class TabRules:
     """Tab rules and checks. `ProtocolMachine` provides the model and its
-    helpers (`_who`, `_role`, `_acts`, `_open_ok`, `_credit`, `_fee`, ...)."""
+    helpers (`_who`, `_role`, `_acts`, `_open_ok`, `_credit`, `_fee`, ...)
+    and the registry steps (`transfer_agent`, `rotate_operator`, `freeze`)."""
 
     w: World
     e: Any
@@ -81,12 +121,20 @@ class TabRules:
     t_rep: set[int]
     tab_book: dict[int, Tab]
     t_tabs: set[int]
+    owner: dict[int, int]
+    op: dict[int, int | None]
+    frozen: dict[int, bool]
+    # the provider's side of each tab: its verifier, and the voucher it holds
+    tab_verifiers: dict[int, VoucherVerifier]
+    tab_held: dict[int, Held]
 
     # ------------------------------------------------------------ set-up
 
     def _tabs_set_up(self) -> None:
         self.tab_book = {}
         self.t_tabs = set()
+        self.tab_verifiers = {}
+        self.tab_held = {}
 
     @property
     def tab_contract(self) -> Any:
@@ -145,10 +193,64 @@ class TabRules:
             return "skip"
         if amount > tab.deposit:
             return "refuse"
-        # the tab's key (fixed at opening) or the client's principal now
-        if signer != tab.key and signer != self._principal(tab.client):
+        # the tab's key, fixed at opening, and nobody else: not the client's
+        # principal, whoever owns or operates the client now
+        if signer != tab.key:
             return "refuse"
         return "pay"
+
+    def _before_deadline(self, tab: Tab) -> bool:
+        return tab.open and (tab.closes_at == 0 or now() < tab.closes_at)
+
+    def _hand_over(self, tab: Tab, amount: int, key: LocalAccount) -> SignedVoucher:
+        """The client signs a voucher and hands it to the provider, whose
+        `VoucherVerifier` accepts it or not: accepted exactly when the tab's
+        key signed it above the latest accepted value and within the
+        deposit. An accepted one becomes the voucher the provider holds."""
+        v, r, sig_s = tab_voucher(key, tab.tab_id, amount, str(self.tab_contract.address))
+        signed = SignedVoucher(Voucher(tab.tab_id, amount), v, r, sig_s)
+        verifier = self.tab_verifiers[tab.tab_id]
+        latest = verifier.accepted
+        want = str(key.address) == tab.key and latest < amount <= tab.deposit
+        try:
+            verifier.accept(signed)
+        except VoucherRejectedError:
+            assert not want, (tab.tab_id, amount, latest, tab.deposit)
+            return signed
+        assert want, (tab.tab_id, amount, str(key.address), tab.key)
+        a = tab.client
+        self.tab_held[tab.tab_id] = Held(signed, self.owner[a], self.op[a], self.frozen[a])
+        return signed
+
+    def _redeem_held(self, tab: Tab) -> None:
+        """Submit the voucher the provider holds. Before the close deadline,
+        above the redeemed value, it must pay (asserted, not predicted: a
+        refusal fails the run), whatever happened to the client since."""
+        held = self.tab_held.get(tab.tab_id)
+        if held is None:
+            return
+        signed = held.signed
+        args = (tab.tab_id, signed.amount, signed.v, signed.r, signed.s)
+        with boa.env.prank(self._who(tab.provider, 1)):
+            if not self._before_deadline(tab) or signed.amount <= tab.redeemed:
+                with boa.reverts():
+                    self.tab_contract.redeem(*args)
+                return
+            # the model's rule must agree: the tab's key signed it
+            assert self._verdict(tab, signed.amount, tab.key, tab.redeemed) == "pay"
+            with self._tab_conserving([tab], signed.amount - tab.redeemed):
+                self.tab_contract.redeem(*args)
+        self._tab_pay(tab, signed.amount)
+        HELD_PATHS["held voucher redeemed"] += 1
+        a = tab.client
+        if self.owner[a] != held.owner:
+            HELD_PATHS["held voucher redeemed after a sale"] += 1
+        if self.op[a] != held.operator:
+            HELD_PATHS["held voucher redeemed after a rotation"] += 1
+        if self.frozen[a] != held.frozen:
+            HELD_PATHS["held voucher redeemed after a freeze or unfreeze"] += 1
+        if tab.closes_at and now() == tab.closes_at - 1:
+            HELD_PATHS["held voucher redeemed at deadline - 1"] += 1
 
     @contextmanager
     def _tab_conserving(self, tabs: list[Tab], out: int) -> Iterator[None]:
@@ -249,13 +351,18 @@ class TabRules:
             norep=self.owner[c] == self.owner[pv],
             delay=delay,
         )
+        self.tab_verifiers[tab_id] = VoucherVerifier(
+            tab_id, chain_id(), str(self.tab_contract.address), key, amount
+        )
         self.t_tabs.add(tab_id)
 
     @precondition(_has_tabs)
     @rule(i=picks, p=price_ix, kind=kinds)
     def tab_top_up(self, i: int, p: int, kind: int) -> None:
         """Add to a tab: not once closing or closed; an operator only if it
-        is the tab's key; a hire's checks and budget."""
+        is the tab's key, the principal only while the key is still the
+        client's (its principal or operator now: not after a sale or a
+        rotation); a hire's checks and budget."""
         tab = self._pick_tab(i)
         assert tab is not None
         amount = self._prices(tab.token)[p]
@@ -267,6 +374,7 @@ class TabRules:
             and tab.closes_at == 0
             and tab.deposit + amount <= MAX_DEPOSIT
             and (self._role(tab.client, who) != "O" or who == tab.key)
+            and (who == tab.key or self._role(tab.client, tab.key) is not None)
         )
         with boa.env.prank(who):
             self._do(ok, lambda: self.tab_contract.top_up(tab.tab_id, amount))
@@ -280,6 +388,7 @@ class TabRules:
             self.spend[(tab.client, tab.token)] = window
             self.t_spend.add((tab.client, tab.token))
         tab.deposit += amount
+        self.tab_verifiers[tab.tab_id].top_up(tab.deposit)
 
     @precondition(_has_tabs)
     @rule(i=picks, choice=voucher_amounts, s=voucher_signers, by_provider=st.booleans())
@@ -289,8 +398,13 @@ class TabRules:
         assert tab is not None
         amount = self._voucher_amount(tab, tab.redeemed, choice)
         key = self._voucher_key(tab, s)
-        v, r, sig_s = tab_voucher(key, tab.tab_id, amount, str(self.tab_contract.address))
+        signed = self._hand_over(tab, amount, key)
+        v, r, sig_s = signed.v, signed.r, signed.s
         verdict = self._verdict(tab, amount, str(key.address), tab.redeemed)
+        held = self.tab_held.get(tab.tab_id)
+        if held is not None and held.signed == signed and amount > tab.redeemed:
+            # what the verifier just accepted, the contract pays before the deadline
+            assert verdict == ("pay" if self._before_deadline(tab) else "refuse")
         sender = self._who(tab.provider, 1) if by_provider else str(self.w.stranger.address)
         with boa.env.prank(sender):
             if verdict == "pay":
@@ -300,6 +414,64 @@ class TabRules:
             else:
                 with boa.reverts():
                     self.tab_contract.redeem(tab.tab_id, amount, v, r, sig_s)
+
+    @precondition(_has_tabs)
+    @rule(i=picks, choice=voucher_amounts, s=voucher_signers)
+    def tab_pay(self, i: int, choice: int, s: int) -> None:
+        """The client pays per purchase: a voucher (above the provider's
+        latest, replayed, over the deposit, by any key) handed to the
+        provider, which keeps it if its `VoucherVerifier` accepts it."""
+        tab = self._pick_tab(i)
+        assert tab is not None
+        latest = self.tab_verifiers[tab.tab_id].accepted
+        self._hand_over(tab, self._voucher_amount(tab, latest, choice), self._voucher_key(tab, s))
+
+    @precondition(lambda self: bool(getattr(self, "tab_held", None)))
+    @rule(i=picks)
+    def tab_redeem_held(self, i: int) -> None:
+        """The provider redeems the voucher it holds, at any time after it
+        was accepted (transfers, rotations, freezes in between)."""
+        ids = sorted(self.tab_held)
+        self._redeem_held(self.tab_book[ids[i % len(ids)]])
+
+    @precondition(lambda self: any(t.open for t in getattr(self, "tab_book", {}).values()))
+    @rule(
+        i=picks,
+        change=st.sampled_from([0, 0, 1, 2]),
+        x=st.integers(0, 4),
+        flag=st.booleans(),
+        edge=st.sampled_from([None, None, -1, 0, 1]),
+        choice=st.sampled_from([2, 3, 4]),
+    )
+    def tab_client_changes_then_redeem_held(
+        self, i: int, change: int, x: int, flag: bool, edge: int | None, choice: int
+    ) -> None:
+        """Finding 1 head on: the provider of an open tab holds a voucher
+        above the redeemed value (the client's key hands it one if not);
+        the client agent is sold (to any principal, a fresh buyer included),
+        gets another operator or none, or is frozen or unfrozen by its
+        principal; then (maybe after the owner asked to close, at one second
+        before, on or after the close deadline) the provider redeems the
+        voucher it holds, which must pay before the close deadline."""
+        ids = sorted(t for t, tab in self.tab_book.items() if tab.open)
+        tab = self.tab_book[ids[i % len(ids)]]
+        held = self.tab_held.get(tab.tab_id)
+        if held is None or held.signed.amount <= tab.redeemed:
+            base = max(self.tab_verifiers[tab.tab_id].accepted, tab.redeemed)
+            self._hand_over(tab, self._voucher_amount(tab, base, choice), self._voucher_key(tab, 0))
+        agent = self.w.agents.index(tab.client)
+        if change == 0:
+            self.transfer_agent(agent, x % len(self.w.principals), False)  # type: ignore[attr-defined]
+        elif change == 1:
+            self.rotate_operator(agent, x % 3, False)  # type: ignore[attr-defined]
+        else:
+            self.freeze(agent, flag, 0)  # type: ignore[attr-defined]
+        if edge is not None and tab.open:
+            if not tab.closes_at:  # the (new) owner asks to close, as in the finding
+                self.tab_request_close(sorted(self.tab_book).index(tab.tab_id), 0)
+            if tab.closes_at + edge > now():
+                boa.env.evm.patch.timestamp = tab.closes_at + edge
+        self._redeem_held(tab)
 
     @precondition(_has_tabs)
     @rule(
@@ -394,11 +566,12 @@ class TabRules:
     @precondition(
         lambda self: any(t.open and t.closes_at for t in getattr(self, "tab_book", {}).values())
     )
-    @rule(i=picks, delta=deltas, then=st.sampled_from([0, 1, 1, 2, 2]), s=voucher_signers)
+    @rule(i=picks, delta=deltas, then=st.sampled_from([0, 1, 1, 2, 2, 3, 3]), s=voucher_signers)
     def tab_to_deadline(self, i: int, delta: int, then: int, s: int) -> None:
         """Land one second before, on, or one second after a closing tab's
-        deadline, then (maybe) race it: finish the close, or redeem one more
-        unit with a voucher (valid only before the deadline)."""
+        deadline, then (maybe) race it: finish the close, redeem one more
+        unit with a voucher, or redeem the voucher the provider holds (both
+        valid only before the deadline)."""
         tab = self._pick_tab(i, closing_only=True)
         assert tab is not None
         target = tab.closes_at + delta
@@ -409,6 +582,8 @@ class TabRules:
             self.tab_finish_close(closing.index(tab.tab_id), False)
         elif then == 2:
             self.tab_redeem(sorted(self.tab_book).index(tab.tab_id), 2, s, True)
+        elif then == 3:
+            self._redeem_held(tab)
 
     # ============================================================ checks
 
@@ -449,12 +624,17 @@ class TabRules:
                 assert tab.closes_at <= horizon
 
     def _close_every_tab(self) -> dict[str, int]:
-        """I2 by simulation (inside the end-of-example snapshot): the client's
-        principal asks to close every open tab, and once the delay has
-        passed a stranger finishes every closing. Returns what tabs still
-        hold per token: nothing (the caller then finds the escrow holding
-        only free balances and fees: every tab gave back what it held)."""
+        """I2 by simulation (inside the end-of-example snapshot): the
+        provider of every tab still before its deadline redeems the voucher
+        it holds (it must pay if above the redeemed value, whatever happened
+        to the client), the client's principal asks to close every open tab,
+        and once the delay has passed a stranger finishes every closing.
+        Returns what tabs still hold per token: nothing (the caller then finds
+        the escrow holding only free balances and fees: every tab gave back
+        what it held)."""
         for tab in self.tab_book.values():
+            if tab.tab_id in self.tab_held and self._before_deadline(tab):
+                self._redeem_held(tab)
             if tab.open and not tab.closes_at:
                 with boa.env.prank(self._principal(tab.client)):
                     self.tab_contract.request_close(tab.tab_id)
