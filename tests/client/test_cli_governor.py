@@ -78,7 +78,7 @@ def test_config__refusals(am: Invoke, world: World) -> None:
 
 
 def test_token__show_reweight_delist_relist(am: Invoke, world: World) -> None:
-    cid, _pid = setup_agents(am, world)
+    cid, pid = setup_agents(am, world)
     token = world.token
     info = am("governor", "token", token, "--json").json()
     assert (info["allowed"], info["weight"]) == (True, UNIT)
@@ -86,8 +86,11 @@ def test_token__show_reweight_delist_relist(am: Invoke, world: World) -> None:
     assert out.code == 0 and (out.json()["allowed"], out.json()["weight"]) == (True, 2 * UNIT)
     delisted = am("governor", "token", token, "--delist", "--json", signer="governance").json()
     assert (delisted["allowed"], delisted["weight"]) == (False, 2 * UNIT)  # weight kept
-    refused = am("deposit", str(cid), "1", signer="client_principal")
+    tab = ("tab", "open", str(cid), str(pid), "--amount", "1")
+    refused = am(*tab, signer="client_principal")
     assert refused.code == 1 and refused.err.strip() == "error: escrow: token not allowed"
+    # A deposit still goes through: a job in the token may need a bond.
+    assert am("deposit", str(cid), "1", signer="client_principal").code == 0
     relisted = am("governor", "token", token, "--weight", "1e18", "--json", signer="governance")
     assert relisted.json()["allowed"] is True
     both = am("governor", "token", token, "--weight", "1", "--delist", signer="governance")
@@ -97,16 +100,19 @@ def test_token__show_reweight_delist_relist(am: Invoke, world: World) -> None:
 
 
 def test_pause__blocks_entries__unpause_reopens(am: Invoke, world: World) -> None:
-    cid, _pid = setup_agents(am, world)
+    cid, pid = setup_agents(am, world)
     stranger = am("governor", "pause", signer="keeper")
     assert stranger.code == 1 and stranger.err.strip() == "error: governor: not guardian"
     paused = am("governor", "pause", "--json", signer="governance")
     assert paused.code == 0 and paused.json()["paused"] is True
-    refused = am("deposit", str(cid), "1", signer="client_principal")
+    tab = ("tab", "open", str(cid), str(pid), "--amount", "1", "--json")
+    refused = am(*tab, signer="client_principal")
     assert refused.code == 1 and refused.err.strip() == "error: escrow: paused"
+    # Deposits are never paused: a dispute's bond may need one.
+    assert am("deposit", str(cid), "1", signer="client_principal").code == 0
     reopened = am("governor", "unpause", "--json", signer="governance")
     assert reopened.json()["paused"] is False
-    assert am("deposit", str(cid), "1", signer="client_principal").code == 0
+    assert am(*tab, signer="client_principal").json()["tab_id"]
 
 
 def test_guardian__set_pauses__removed(am: Invoke, world: World) -> None:
