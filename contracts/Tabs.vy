@@ -22,7 +22,8 @@
         its pay. This keeps a redemption to a
         ledger credit (a batch pays no reputation words) and counts a
         thousand-purchase tab as one engagement, not one per settlement.
-        Nothing is written for a tab closed with nothing redeemed, nor
+        Nothing is written for a tab whose redemptions owed no fee (none,
+        or too little for one unit: no fee, no fact, as for jobs), nor
         between agents of one principal (fixed at opening).
 
         Life: open -> (top_up | redeem)* -> close by the provider at once,

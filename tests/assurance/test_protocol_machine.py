@@ -126,7 +126,7 @@ from .model import (
     record,
     ruling_payout,
 )
-from .tabs_rules import TabRules
+from .tabs_rules import HELD_PATH_NAMES, HELD_PATHS, TabRules
 from .world import (
     ACCEPTED,
     COMPLETED,
@@ -2257,6 +2257,7 @@ def test_protocol_machine(
     STEPS_RUN["steps"] = STEPS_RUN["examples"] = 0
     ProtocolMachine.prepare()
     PATHS.clear()
+    HELD_PATHS.clear()
     started = time.monotonic()
     base_seed = _base_seed()
     batches = 0
@@ -2288,6 +2289,7 @@ def test_protocol_machine(
         "seconds": round(elapsed, 1),
         "evaluator_paths": {path: PATHS[path] for path in EVALUATOR_PATHS},
         "review_paths": {path: PATHS[path] for path in REVIEW_PATHS},
+        "held_voucher_paths": {p: HELD_PATHS[p] for p in HELD_PATH_NAMES},
     }
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(json.dumps(figures, indent=2) + "\n")
@@ -2296,4 +2298,5 @@ def test_protocol_machine(
     groups += [(path,) for path in REVIEW_PATHS]
     if RUN in ("ci", "deep"):
         missed = [group for group in groups if not sum(PATHS[path] for path in group)]
+        missed += [(p,) for p in HELD_PATH_NAMES if not HELD_PATHS[p]]
         assert not missed, f"evaluator paths never taken: {missed} ({figures})"
