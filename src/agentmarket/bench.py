@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / "benchmarks" / "gas.json"
 URI_66 = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
 
-# Targets from ../shared/DESIGN.md ("Gas targets").
+# The protocol design's gas targets.
 TARGETS: dict[str, int] = {
     "register": 160_000,
     "hire": 110_000,
@@ -130,7 +130,7 @@ CEILINGS: dict[str, int] = {
 }
 
 # What reference contracts spend on the same step on the same EVM
-# (../shared/DESIGN.md, "Gas targets"): gas and the reference's name.
+# (the protocol design's "Gas targets"): gas and the reference's name.
 REFERENCES: dict[str, tuple[int, str]] = {
     "register": (218_000, "ERC-8004 reference `register`"),
     "hire": (431_000, "ERC-8183 createJob + setBudget + fund"),

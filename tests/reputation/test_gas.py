@@ -2,7 +2,7 @@
 accounts and slots, storage committed between transactions; see
 `helpers.run_tx`, which matches eth-tester receipts).
 
-Budgets (../shared/DESIGN.md, issue 5): the escrow's `complete` <= 75k with
+Budgets (the protocol design's gas targets, issue 5): the escrow's `complete` <= 75k with
 ~55k spent before it calls `record_job`; `rate` <= 60k with ~12k spent in the
 escrow's gate. The mock gate here is heavier than the real one (a struct of
 ten slots), so `rate` is held by its own share: the whole transaction minus
