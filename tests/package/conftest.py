@@ -6,16 +6,21 @@ from agentmarket import bench
 
 
 @pytest.fixture(scope="session")
-def measured() -> tuple[dict[str, int], dict[str, int]]:
+def measured() -> bench.Measured:
     """One benchmark run (real transactions on eth-tester), shared by the tests."""
     return bench.measure_all()
 
 
 @pytest.fixture(scope="session")
-def measured_gas(measured: tuple[dict[str, int], dict[str, int]]) -> dict[str, int]:
-    return measured[0]
+def measured_gas(measured: bench.Measured) -> dict[str, int]:
+    return measured.gas
 
 
 @pytest.fixture(scope="session")
-def measured_sizes(measured: tuple[dict[str, int], dict[str, int]]) -> dict[str, int]:
-    return measured[1]
+def measured_sizes(measured: bench.Measured) -> dict[str, int]:
+    return measured.sizes
+
+
+@pytest.fixture(scope="session")
+def measured_floors(measured: bench.Measured) -> dict[str, dict[str, int]]:
+    return measured.floors

@@ -27,6 +27,28 @@ def test_step__beats_the_reference_contract(measured_gas: dict[str, int], step: 
     assert measured_gas[step] < bench.REFERENCES[step][0]
 
 
+def test_cold_steps__are_measured_beside_their_warm_steps(measured_gas: dict[str, int]) -> None:
+    cold = {s for s in measured_gas if s.endswith(bench.COLD)}
+    assert cold == set(bench.COLD_CEILINGS)
+    assert all(s.removesuffix(bench.COLD) in measured_gas for s in cold)
+
+
+def test_fresh_words__are_the_counted_and_explained_ones(
+    measured_floors: dict[str, dict[str, int]],
+) -> None:
+    """Each step's fresh storage words, counted on the chain, are the ones FRESH_WORDS
+    gives a reason for: a step that creates more or fewer words fails here."""
+    counted = {step: floor["fresh_words"] for step, floor in measured_floors.items()}
+    assert counted == {step: n for step, (n, _) in bench.FRESH_WORDS.items()}
+
+
+def test_every_step__costs_at_least_its_floor(
+    measured_gas: dict[str, int], measured_floors: dict[str, dict[str, int]]
+) -> None:
+    below = {s: measured_gas[s] for s, f in measured_floors.items() if measured_gas[s] < f["floor"]}
+    assert not below
+
+
 def test_every_contract__fits_the_code_size_limit(measured_sizes: dict[str, int]) -> None:
     too_big = {n: size for n, size in measured_sizes.items() if size > bench.CODE_SIZE_LIMIT}
     assert not too_big, f"over EIP-170's {bench.CODE_SIZE_LIMIT:,} bytes: {too_big}"

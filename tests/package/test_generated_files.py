@@ -24,10 +24,17 @@ def test_gas_json__matches_a_fresh_benchmark(measured_gas: dict[str, int]) -> No
     assert committed == measured_gas, "run ./dev bench and commit benchmarks/gas.json"
 
 
-def test_readme_gas_table__is_rendered_from_gas_json() -> None:
+def test_floors_json__matches_a_fresh_benchmark(measured_floors: dict[str, dict[str, int]]) -> None:
+    committed = json.loads(bench.FLOORS_OUT.read_text())
+    assert committed == measured_floors, "run ./dev bench and commit benchmarks/floors.json"
+
+
+def test_readme_gas_table__is_rendered_from_gas_json_and_floors_json() -> None:
     committed = json.loads(bench.DEFAULT_OUT.read_text())
+    floors = json.loads(bench.FLOORS_OUT.read_text())
     readme = (bench.ROOT / "README.md").read_text()
-    assert bench.render_table(committed) in readme, "run ./dev bench to refresh the README table"
+    table = bench.render_table(committed, floors)
+    assert table in readme, "run ./dev bench to refresh the README table"
 
 
 def test_sizes_json_and_readme__match_the_deployed_code(measured_sizes: dict[str, int]) -> None:
