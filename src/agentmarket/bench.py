@@ -7,7 +7,11 @@ Runs every step as a real signed transaction on the in-process chain
 the figure includes the 21,000 base and calldata. Gas is deterministic: the
 same code gives the same numbers on any machine. Steps are measured in a
 steady state (the actors have used the protocol before) unless their name
-says otherwise; `register` is a first registration by a fresh owner.
+says otherwise; `register` is a first registration by a fresh owner. Steps
+named `<step>_cold` are by agents new to the protocol (`cold_steps` says
+what each includes). Every step measured as whole transactions also gets its
+floor, what they must pay before any code runs (`agentmarket.gas_floor`),
+written to `benchmarks/floors.json`; the README's table shows both.
 """
 
 from __future__ import annotations
