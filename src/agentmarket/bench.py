@@ -359,18 +359,8 @@ class Market:
 
     def signed_offer(self) -> SignedOffer:
         self.offer_nonce += 1
-        offer = Offer(
-            provider_id=self.provider_id,
-            client_id=self.client_id,
-            token=self.token.address,
-            price=PRICE,
-            delivery_time=86_400,
-            terms_hash=TERMS_HASH,
-            nonce=self.offer_nonce,
-            expiry=int(self.bench.w3.eth.get_block("latest")["timestamp"]) + 3_600,
-        )
-        return sign_offer(
-            self.provider_op.account, offer, self.bench.w3.eth.chain_id, self.escrow.address
+        return bench_offer(
+            self.bench, self.provider_op, self.provider_id, self.client_id, self.offer_nonce, self
         )
 
     def deliver(self, job_id: int) -> TxReceipt:
@@ -381,6 +371,24 @@ class Market:
         self.escrow.accept(self.provider_op, job_id)
         self.deliver(job_id)
         return job_id
+
+
+def bench_offer(
+    bench: Bench, provider_op: Signer, provider_id: int, client_id: int, nonce: int, m: Market
+) -> SignedOffer:
+    """The bench's signed offer: the market's token at PRICE, one day to deliver,
+    valid for an hour."""
+    offer = Offer(
+        provider_id=provider_id,
+        client_id=client_id,
+        token=m.token.address,
+        price=PRICE,
+        delivery_time=86_400,
+        terms_hash=TERMS_HASH,
+        nonce=nonce,
+        expiry=int(bench.w3.eth.get_block("latest")["timestamp"]) + 3_600,
+    )
+    return sign_offer(provider_op.account, offer, bench.w3.eth.chain_id, m.escrow.address)
 
 
 def gas_register(bench: Bench) -> int:
@@ -576,17 +584,7 @@ def cold_steps(bench: Bench) -> dict[str, int]:
 
     client = fresh_agent(bench, "offer-client", client=True)
     provider = fresh_agent(bench, "offer-provider")
-    offer = Offer(
-        provider_id=provider.agent_id,
-        client_id=client.agent_id,
-        token=m.token.address,
-        price=PRICE,
-        delivery_time=86_400,
-        terms_hash=TERMS_HASH,
-        nonce=1,
-        expiry=int(bench.w3.eth.get_block("latest")["timestamp"]) + 3_600,
-    )
-    signed = sign_offer(provider.operator.account, offer, bench.w3.eth.chain_id, m.escrow.address)
+    signed = bench_offer(bench, provider.operator, provider.agent_id, client.agent_id, 1, m)
     offered = client.operator.transact(
         fns.hire_with_offer(signed.offer.as_tuple(), client.agent_id, signed.v, signed.r, signed.s)
     )
