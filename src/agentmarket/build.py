@@ -6,7 +6,10 @@
 Writes, for every deployable `contracts/<Name>.vy`:
 - `interfaces/<Name>.json`: the ABI, what auditors and other clients read;
 - `src/agentmarket/artifacts/<Name>.json`: ABI and creation bytecode, shipped
-  inside the Python package.
+  inside the Python package;
+and, parsed from the contracts' source (`agentmarket.interface_files`):
+- `interfaces/eip712.json`: every EIP-712 domain and type the contracts verify;
+- `interfaces/constants.json`: every number with a meaning, by name.
 
 Needs the development install (Vyper 0.4.3 and snekmate); the run-time client
 only reads the JSON files.
@@ -20,10 +23,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from agentmarket import interface_files
+
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACTS = ROOT / "contracts"
 INTERFACES = ROOT / "interfaces"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+# The files of `interfaces/` that are not a contract's ABI.
+INTERFACE_DATA = ("eip712", "constants")
 
 
 def deployable_sources() -> list[Path]:
@@ -70,6 +77,9 @@ def expected_files() -> dict[Path, str]:
         files[ARTIFACTS / f"{src.stem}.json"] = render(compiled)
     for src in demo_sources():
         files[ARTIFACTS / f"{src.stem}.json"] = render(compile_contract(src))
+    data = interface_files.expected_files(INTERFACES)
+    assert {p.stem for p in data} == set(INTERFACE_DATA)
+    files.update(data)
     return files
 
 
