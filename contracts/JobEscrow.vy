@@ -780,8 +780,9 @@ def open_dispute(job_id: uint256, caller: address) -> IDisputeHost.DisputedJob:
          is the trusted resolver.
     @param job_id The job.
     @param caller Whoever called the resolver: the opening side's principal,
-           or its operator while that agent is not frozen and within its
-           caps in the job's token (the bond counts as a commitment).
+           or its operator while that agent is not frozen (a bond is not
+           counted against the operator's caps: see the README's
+           deliberate choices).
     @return The dispute's terms, fixed by the job's config.
     """
     self._only(RESOLVER)
@@ -832,9 +833,8 @@ def take_answer_bond(job_id: uint256, caller: address):
             only.
     @param job_id The job.
     @param caller Whoever called the resolver: the answering side's
-           principal, or its operator while that agent is not frozen and
-           within its caps in the job's token (the bond counts as a
-           commitment).
+           principal, or its operator while that agent is not frozen (a
+           bond is not counted against the operator's caps).
     """
     self._only(RESOLVER)
     a: uint256 = self._load(job_id, STATUS_DISPUTED)
@@ -1504,8 +1504,9 @@ def _open(
 @internal
 def _spend_budget(client_id: uint256, token: address, price: uint256, check: IAgentRegistry.HireCheck):
     """
-    @dev Operator spending (a hire, a tab's opening or top-up): at most `per_job_cap` per commitment and `period_cap` per
-         window of `period` seconds; the window restarts at the first
+    @dev Operator spending (a hire, a tab's opening or top-up): at most
+         `per_job_cap` per commitment and `period_cap` per window of
+         `period` seconds; the window restarts at the first
          commitment after it ends. A zero period never rolls over. The
          windows are fixed, not sliding: any `period` seconds that straddle
          a window's end can see up to twice `period_cap` (the end of one
