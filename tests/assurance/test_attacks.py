@@ -48,6 +48,14 @@ def _complete(d: Driver, job_id: int, client: int) -> None:
         d.e.complete(job_id)
 
 
+def _panel_rules(world: World, job_id: int, ruling: int) -> None:
+    """A quorum of the panel (two arbiters) votes `ruling` on the job's case."""
+    case = world.resolver.dispute_of(job_id).arbitrator_dispute_id
+    for arbiter in world.arbiters[:2]:
+        with boa.env.prank(arbiter):
+            world.panel.vote(case, ruling)
+
+
 # ------------------------------------------------------------ hostile receiver
 
 
@@ -264,11 +272,8 @@ def test_dispute_griefing__griefer_loses_its_bond_and_the_provider_waits_a_bound
     job_id = d.job_in(DISPUTED, a1, a3, t18)
     with boa.env.prank(d.principal(a3)):
         world.resolver.answer(job_id, "ipfs://answer")
-    case = world.resolver.dispute_of(job_id).arbitrator_dispute_id
     fees_before = d.fees(t18)
-    for arbiter in world.arbiters[:2]:
-        with boa.env.prank(arbiter):
-            world.panel.vote(case, 2)  # provider wins
+    _panel_rules(world, job_id, 2)  # provider wins
     fee = PRICE * FEE_BPS // 10_000
     assert d.balances(t18, a1, a3) == [0, 2 * bond + PRICE - fee]
     assert d.fees(t18) - fees_before == fee + bond
@@ -378,10 +383,7 @@ def test_dust_splits__every_ruling_on_tiny_amounts_pays_out_every_unit(world: Wo
             with boa.env.prank(d.principal(a3)):
                 world.resolver.answer(job_id, "ipfs://a")
             before = [*d.balances(t18, a1, a3), d.fees(t18)]
-            case = world.resolver.dispute_of(job_id).arbitrator_dispute_id
-            for arbiter in world.arbiters[:2]:
-                with boa.env.prank(arbiter):
-                    world.panel.vote(case, ruling)
+            _panel_rules(world, job_id, ruling)
             after = [*d.balances(t18, a1, a3), d.fees(t18)]
             share, client_back, provider_back, _ = ruling_payout(amount, bond, ruling)
             fee = share * FEE_BPS // 10_000
@@ -485,13 +487,6 @@ def _thaw_entries(world: World, token: Any) -> None:
         world.governor.set_token(token.address, True, 10**18)
     with boa.env.prank(world.guardian):
         world.governor.unpause()
-
-
-def _panel_rules(world: World, job_id: int, ruling: int) -> None:
-    case = world.resolver.dispute_of(job_id).arbitrator_dispute_id
-    for arbiter in world.arbiters[:2]:
-        with boa.env.prank(arbiter):
-            world.panel.vote(case, ruling)
 
 
 def test_guardian_pause__cannot_decide_a_dispute_by_blocking_bonds(world: World) -> None:

@@ -1408,13 +1408,23 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
 
     # ============================================================ rules: disputes
 
+    def _opening_bond(self, job: Job) -> int:
+        """The bond a dispute or contest of `job` takes from its opener now."""
+        cfg = self.configs[job.config]
+        return max(cfg.bond_floor, job.amount * cfg.bond_bps // BPS)
+
+    @staticmethod
+    def _answerer(job: Job) -> int:
+        """The side that answers a disputed job: the one that did not open."""
+        return job.provider if job.opener == CLIENT else job.client
+
     def _open_dispute(self, job: Job, who: str) -> None:
         """`who` calls the resolver's `dispute`: the job's state says which
         side opens (a Delivered job's client before the review deadline, a
         Rejected job's provider before the response deadline), and the
         opener's bond comes from its free balance."""
         cfg = self.configs[job.config]
-        bond = max(cfg.bond_floor, job.amount * cfg.bond_bps // BPS)
+        bond = self._opening_bond(job)
         opener = {DELIVERED: job.client, REJECTED: job.provider}.get(job.status)
         ok = (
             opener is not None
@@ -1462,11 +1472,10 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         or the client when the provider contested a rejection."""
         job = self._pick_job(i, (DISPUTED,))
         assert job is not None
-        answerer = job.provider if job.opener == CLIENT else job.client
-        self._answer(job, self._who(answerer, kind))
+        self._answer(job, self._who(self._answerer(job), kind))
 
     def _answer(self, job: Job, who: str) -> None:
-        answerer = job.provider if job.opener == CLIENT else job.client
+        answerer = self._answerer(job)
         ok = (
             job.rstatus == 1
             and now() < job.response_deadline
@@ -1515,16 +1524,13 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         owns nothing, mid-dispute: the buyer inherits the case."""
         job = self._pick_job(i, (DELIVERED, REJECTED, DISPUTED))
         assert job is not None
-        cfg = self.configs[job.config]
         if job.status == DISPUTED:
             if job.rstatus != 1:
                 return
-            side = job.provider if job.opener == CLIENT else job.client
-            deadline, bond = job.response_deadline, job.bond
+            side, deadline, bond = self._answerer(job), job.response_deadline, job.bond
         else:
             side = job.client if job.status == DELIVERED else job.provider
-            deadline = job.deadline
-            bond = max(cfg.bond_floor, job.amount * cfg.bond_bps // BPS)
+            deadline, bond = job.deadline, self._opening_bond(job)
         if job.token == "WEIRD" and self.mode != MODE_NORMAL:
             return  # the weird token's own refusals are tested elsewhere
         principal = self._principal(side)
