@@ -22,8 +22,10 @@
         of at most MAX_EVALUATOR_FEE_BPS of the price. Before the review
         deadline it may `approve` a Delivered job (-> Completed, paid as by
         `complete`) or `reject` it (-> Rejected); either way it earns its fee
-        (owed in `fees_owed`), taken from the price, and the verdict is
-        recorded in the validation registry. A Rejected job is contested by
+        (owed in `fees_owed`), taken from the price, and the verdict stays in
+        the job's words (`verdict`), from which anyone may publish it, once
+        and final, in the ERC-8004 validation registry
+        (`ValidationRegistry.publish_verdict`). A Rejected job is contested by
         its provider through the resolver before the response deadline
         (-> Disputed), or reclaimed by its client after it (-> Refunded);
         the client may also still pay it (`complete`). An evaluator that
@@ -67,9 +69,12 @@
           208-231 config id (the immutable config version the job uses)
           232-247 token index (allowlist)
           248-255 flags: bit 0 no reputation, bit 1 client rated,
-                  bit 2 provider rated, bit 3 rejected by its evaluator
+                  bit 2 provider rated, bit 3 rejected by its evaluator,
+                  bit 4 approved by its evaluator (bit 3 or 4: word B
+                  holds the verdict's report hash)
         Word B (`_job_b`, bytes32): the terms hash at creation, overwritten by
-        the result hash at delivery (both hashes are also in the events).
+        the result hash at delivery, and by the evaluator's report hash at
+        its verdict (every hash is also in the events).
         Word C (`_job_c`, written only by a dispute): client bond (bits
         0-127) | provider bond (bits 128-255); the opener's half is written
         first (a bond is never 0), so an empty half has not answered.
@@ -112,7 +117,6 @@ from .interfaces import IDisputeHost
 from .interfaces import IJobEscrow
 from .interfaces import ITabsHost
 from .interfaces import IEscrowAdmin
-from .interfaces import IValidationHook
 
 implements: IRatingGate
 implements: IDisputeHost
@@ -148,6 +152,7 @@ FLAG_NO_REPUTATION: constant(uint256) = 1
 FLAG_CLIENT_RATED: constant(uint256) = 2
 FLAG_PROVIDER_RATED: constant(uint256) = 4
 FLAG_REJECTED: constant(uint256) = 8
+FLAG_APPROVED: constant(uint256) = 16
 
 # @dev Reputation outcomes (see IReputationHook); a dispute ends with one of
 # DISPUTE_CLIENT (4) to REJECTED (8).
@@ -252,10 +257,6 @@ RESOLVER: public(immutable(address))
 # tabs disabled).
 TABS: public(immutable(address))
 
-# @dev The validation registry, where every evaluator verdict is recorded
-# (empty: verdicts are not recorded there, only in this contract's events).
-VALIDATION: public(immutable(IValidationHook))
-
 
 # @dev Current config id | current accept window | paused (layout above).
 _head: uint256
@@ -315,7 +316,6 @@ def __init__(
     resolver: address,
     governor: address,
     tabs: address,
-    validation: IValidationHook,
 ):
     """
     @notice Deploy the escrow, paused and without a config: the governor's
@@ -329,8 +329,6 @@ def __init__(
            at its predicted address).
     @param tabs The Tabs contract (deployed after this escrow, at its
            predicted address), or empty to disable tabs.
-    @param validation The ValidationRegistry (deployed first, for this
-           escrow's predicted address), or empty to record no verdicts there.
     """
     assert reputation.address != empty(address) and resolver != empty(address) and governor != empty(address), "escrow: empty link"
     eip712_domain_separator.__init__("AgentMarket JobEscrow", "1")
@@ -340,7 +338,6 @@ def __init__(
     RESOLVER = resolver
     GOVERNOR = governor
     TABS = tabs
-    VALIDATION = validation
     self._head = H_PAUSED
 
 
@@ -739,8 +736,9 @@ def approve(job_id: uint256, report_hash: bytes32):
             deadline: it earns its fee, and the job completes and pays the
             provider as `complete` would (the protocol fee taken from what
             is left after the evaluator's fee).
-    @dev The verdict is recorded in the validation registry (response 100)
-         and the reputation registry (outcome VALIDATED).
+    @dev The reputation registry counts the verdict now (outcome
+         VALIDATED); the verdict stays in the job's words (`verdict`), for
+         `ValidationRegistry.publish_verdict` (response 100).
     @param job_id The job (caller: its evaluator, still not a party).
     @param report_hash Hash of the evaluator's report (may be empty).
     """
@@ -757,8 +755,9 @@ def reject(job_id: uint256, report_hash: bytes32):
             response deadline (now + the config's response window); after
             it, the client reclaims the rest of the price. The client may
             still pay instead (`complete`).
-    @dev The verdict is recorded in the validation registry (response 0);
-         reputation is written when the job ends.
+    @dev The verdict stays in the job's words (`verdict`), for
+         `ValidationRegistry.publish_verdict` (response 0); reputation is
+         written when the job ends.
     @param job_id The job (caller: its evaluator, still not a party).
     @param report_hash Hash of the evaluator's report (may be empty).
     """
@@ -1033,12 +1032,12 @@ def consume_rating(job_id: uint256, caller: address) -> IRatingGate.RatingTicket
     rater_id: uint256 = (job_id >> 64) & MASK_64
     rated_id: uint256 = job_id & MASK_64
     bit: uint256 = FLAG_CLIENT_RATED
-    auth: IAgentRegistry.Authority = staticcall REGISTRY.authorize(rater_id, caller)
+    auth: IAgentRegistry.Authority = self._authority(rater_id, caller)
     if auth.role == ROLE_NONE:
         rated_id = rater_id
         rater_id = job_id & MASK_64
         bit = FLAG_PROVIDER_RATED
-        auth = staticcall REGISTRY.authorize(rater_id, caller)
+        auth = self._authority(rater_id, caller)
         assert auth.role != ROLE_NONE, "escrow: not a party"
     assert auth.role == ROLE_PRINCIPAL or not auth.frozen, "escrow: agent frozen"
     assert flags & bit == 0, "escrow: already rated"
@@ -1111,6 +1110,27 @@ def evaluator_of(job_id: uint256) -> (address, uint256):
     """
     e: uint256 = self._job_e[job_id]
     return convert(convert(e & MASK_160, uint160), address), e >> E_FEE_SHIFT
+
+
+@view
+@external
+def verdict(job_id: uint256) -> (address, bool, bytes32):
+    """
+    @notice The verdict a job's evaluator gave, final: what
+            `ValidationRegistry.publish_verdict` publishes.
+    @dev Reverts for a job without a verdict (none yet, or no evaluator).
+    @param job_id The job.
+    @return evaluator The evaluator that gave it.
+    @return approved True if it approved the job, false if it rejected it.
+    @return report_hash The hash of its report (may be empty).
+    """
+    flags: uint256 = self._job_a[job_id] >> A_FLAGS_SHIFT
+    assert flags & (FLAG_APPROVED | FLAG_REJECTED) != 0, "escrow: no verdict"
+    return (
+        convert(convert(self._job_e[job_id] & MASK_160, uint160), address),
+        flags & FLAG_APPROVED != 0,
+        self._job_b[job_id],
+    )
 
 
 @view
@@ -1299,9 +1319,11 @@ def _verdict(job_id: uint256, approved: bool, report_hash: bytes32):
     """
     @dev The evaluator's fee, `amount * fee_bps // 10_000`, is owed to it
          (`fees_owed`, pulled with `claim_fees`) and leaves word A's amount.
-         Then approve settles as `complete`; reject stores Rejected with the
-         response deadline in word A's deadline field. Last, the verdict is
-         recorded in the validation registry (trusted, fixed).
+         Word B takes the report hash (the result hash stays in
+         `JobDelivered`) and word A the verdict's flag: approve settles as
+         `complete`; reject stores Rejected with the response deadline in
+         word A's deadline field. Publishing the verdict in the validation
+         registry is a separate step anyone may take (`verdict`).
     """
     a: uint256 = self._load(job_id, STATUS_DELIVERED)
     e: uint256 = self._job_e[job_id]
@@ -1326,14 +1348,13 @@ def _verdict(job_id: uint256, approved: bool, report_hash: bytes32):
         report_hash=report_hash,
         response_deadline=deadline,
     )
+    self._job_b[job_id] = report_hash
     if approved:
-        self._settle(job_id, a, config, False, OUTCOME_VALIDATED)
+        self._settle(job_id, a | (FLAG_APPROVED << A_FLAGS_SHIFT), config, False, OUTCOME_VALIDATED)
     else:
         self._job_a[job_id] = self._with_status_deadline(a, STATUS_REJECTED, deadline) | (
             FLAG_REJECTED << A_FLAGS_SHIFT
         )
-    if VALIDATION.address != empty(address):
-        extcall VALIDATION.record_verdict(job_id, msg.sender, job_id & MASK_64, approved, report_hash, "")
 
 
 @view

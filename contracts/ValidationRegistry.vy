@@ -9,21 +9,22 @@
         answers 0-100 with `validationResponse`; anyone reads a request's
         status, an agent's summary filtered by validators and tag, and the
         agent's and validator's request lists, whole (first 100) or by page.
-        The escrow also records here each verdict of a job's evaluator
-        (`record_verdict`, `IValidationHook`): one request and its answer in
-        one step, final.
+        Anyone may also publish here the verdict a job's evaluator gave in
+        the escrow (`publish_verdict`, `IJobVerdicts`), read from the
+        escrow's state: one request and its answer in one step, once, final.
 @custom:security No admin, no pause, no upgrade, no value held. The identity
         registry and the escrow are fixed at deployment. Only the validator
-        a request names can answer it; only the escrow can record a job's
-        verdict, and nobody can change one. The one external call is a
-        `staticcall` to the identity registry, so nothing can reenter. Every
+        a request names can answer it; a job's verdict is copied from the
+        escrow's state (never from the caller), once, and nobody can change
+        it. The external calls are `staticcall`s to the identity registry
+        and the escrow, fixed at deployment, so nothing can reenter. Every
         read loops over at most one page (100) or one filter list (64).
 @dev A validator MAY update its answer, as ERC-8004 says
      (`validationResponse` "can be called multiple times for the same
      requestHash", e.g. soft then hard finality under different tags): the
      latest answer replaces the earlier one, in the status and in the
      summary, where each request counts once. Job verdicts are the
-     exception: the escrow settled money on them, so they stay as recorded.
+     exception: the escrow settled money on them, so they stay as published.
 
      Storage is packed by hand (Vyper 0.4.3 gives each struct member a
      slot); URIs live only in events, hashes and tags are stored because
@@ -40,7 +41,7 @@
        bits 128..167  last update, unix seconds (request, then latest answer)
        bits 168..175  latest response, 0..100
        bit  176       responded
-       bit  177       job verdict (written by the escrow; final)
+       bit  177       job verdict (published from the escrow; final)
        bits 192..223  tag id (0: no tag; see `_tag_ids`)
      AGENT word, `_agents[agent_id]`:
        bits   0..63   length of the agent's list
@@ -63,11 +64,16 @@
 
 from .interfaces import IAgentRegistry
 from .interfaces import IERC8004Validation
-from .interfaces import IValidationHook
+from .interfaces import IJobVerdicts
 from .interfaces import IValidationRegistry
 
 implements: IERC8004Validation
-implements: IValidationHook
+implements: IJobVerdicts
+
+
+# @dev What this registry reads of the escrow: a job's final verdict.
+interface IVerdictSource:
+    def verdict(job_id: uint256) -> (address, bool, bytes32): view
 implements: IValidationRegistry
 
 # @dev Highest response, and the longest URI, tag and filter list accepted.
@@ -107,7 +113,7 @@ JOB_VERDICT_DOMAIN: constant(bytes32) = keccak256("AgentMarket.JobVerdict")
 # @dev The identity registry (`IAgentRegistry.authorize`).
 REGISTRY: public(immutable(address))
 
-# @dev The escrow: the only caller of `record_verdict`.
+# @dev The escrow whose job verdicts `publish_verdict` publishes.
 ESCROW: public(immutable(address))
 
 # @dev Request hash => REQUEST word (layout above).
@@ -146,10 +152,9 @@ def __init__(registry: address, escrow: address):
     """
     @notice Fix the identity registry and the escrow for the life of this
             registry.
-    @dev The escrow is deployed after this contract and takes its address;
-         the deployment predicts the escrow's address (`wiring.py`).
+    @dev Deployed after the escrow, which does not know this registry.
     @param registry The AgentRegistry (`IAgentRegistry`).
-    @param escrow The JobEscrow, the only caller of `record_verdict`.
+    @param escrow The JobEscrow whose job verdicts this registry publishes.
     """
     assert registry != empty(address), "validation: no registry"
     assert escrow != empty(address), "validation: no escrow"
@@ -179,6 +184,7 @@ def validationRequest(
     """
     assert validatorAddress != empty(address), "validation: no validator"
     assert requestHash != empty(bytes32), "validation: empty hash"
+    assert agentId <= MAX_AGENT_ID, "validation: agent id too large"
     auth: IAgentRegistry.Authority = staticcall IAgentRegistry(REGISTRY).authorize(
         agentId, msg.sender
     )
@@ -206,7 +212,7 @@ def validationResponse(
     @notice Answer a request: 0 (failed) to 100 (passed); only the validator
             the request names. Calling again updates the answer (ERC-8004):
             the latest one is the status and the one the summary counts.
-            A job verdict recorded by the escrow cannot be answered.
+            A published job verdict cannot be answered.
     @param requestHash The request.
     @param response 0 to 100.
     @param responseURI Where the evidence lives; logged only.
@@ -256,41 +262,36 @@ def validationResponse(
 
 
 @external
-def record_verdict(
-    job_id: uint256,
-    evaluator: address,
-    provider_id: uint256,
-    approved: bool,
-    response_hash: bytes32,
-    tag: String[MAX_TAG],
-):
+def publish_verdict(job_id: uint256):
     """
-    @notice Record a job evaluator's verdict as a request and its answer in
-            one step; escrow only. Validator: the evaluator; agent: the
-            provider; request hash: `job_request_hash(job_id)`; response 100
-            if approved, 0 if rejected. Logs `ValidationRequest` (empty URI)
-            then `ValidationResponse` (empty URI). The record is final.
-    @dev Anyone can compute a job's request hash, so someone may have used
-         it first in `validationRequest` (for their own agent). The escrow
-         must not be blocked by that, nor the job's verdict be shadowed: such
-         a record is replaced. Its answer, if any, leaves the summaries; its
-         list entries stay and now read as the job verdict. A second verdict
-         on the same job reverts (the escrow gives one).
-    @param job_id The escrow's job id.
-    @param evaluator The job's evaluator; not empty.
-    @param provider_id The provider agent, below 2**64.
-    @param approved The verdict.
-    @param response_hash Stored as the response hash (may be empty).
-    @param tag A tag of at most 64 bytes (may be empty).
+    @notice Publish the verdict a job's evaluator gave in the escrow as a
+            request and its answer in one step; anyone may call, once per
+            job. Validator: the evaluator; agent: the provider; request
+            hash: `job_request_hash(job_id)`; response 100 if approved, 0 if
+            rejected; response hash: the evaluator's report hash; no tag.
+            Logs `ValidationRequest` (empty URI) then `ValidationResponse`
+            (empty URI). The record is final; its `lastUpdate` is now.
+    @dev Everything recorded is read from the escrow (`verdict`), nothing
+         from the caller, so a publisher can choose only when. Anyone can
+         compute a job's request hash, so someone may have used it first in
+         `validationRequest` (for their own agent). The verdict must not be
+         blocked by that, nor be shadowed: such a record is replaced. Its
+         answer, if any, leaves the summaries; its list entries stay and now
+         read as the job verdict.
+    @param job_id The escrow's job id (the escrow reverts "escrow: no
+           verdict" if its evaluator gave none).
     """
-    assert msg.sender == ESCROW, "validation: not escrow"
+    evaluator: address = empty(address)
+    approved: bool = False
+    report_hash: bytes32 = empty(bytes32)
+    evaluator, approved, report_hash = staticcall IVerdictSource(ESCROW).verdict(job_id)
     assert evaluator != empty(address), "validation: no validator"
     request_hash: bytes32 = self._job_request_hash(job_id)
     word: uint256 = self._requests[request_hash]
     if word != 0:
         old_validator: address = self._validator_of(word)
         old: uint256 = self._entries[old_validator][word >> REQUEST_INDEX_SHIFT]
-        assert old & ENTRY_JOB_VERDICT == 0, "validation: verdict recorded"
+        assert old & ENTRY_JOB_VERDICT == 0, "validation: verdict published"
         if old & ENTRY_RESPONDED != 0:
             self._count(
                 old & MASK_64,
@@ -299,23 +300,20 @@ def record_verdict(
                 (old >> ENTRY_RESPONSE_SHIFT) & 255,
                 False,
             )
-        self._response_hashes[request_hash] = response_hash
-    elif response_hash != empty(bytes32):
-        self._response_hashes[request_hash] = response_hash
+        self._response_hashes[request_hash] = report_hash
+    elif report_hash != empty(bytes32):
+        self._response_hashes[request_hash] = report_hash
     response: uint256 = 0
     if approved:
         response = convert(MAX_RESPONSE, uint256)
-    tag_id: uint256 = self._tag_id(tag)
+    provider_id: uint256 = job_id & MASK_64
     self._open(
         request_hash,
         evaluator,
         provider_id,
-        (response << ENTRY_RESPONSE_SHIFT)
-        | ENTRY_RESPONDED
-        | ENTRY_JOB_VERDICT
-        | (tag_id << ENTRY_TAG_SHIFT),
+        (response << ENTRY_RESPONSE_SHIFT) | ENTRY_RESPONDED | ENTRY_JOB_VERDICT,
     )
-    self._count(provider_id, evaluator, tag_id, response, True)
+    self._count(provider_id, evaluator, 0, response, True)
     log IERC8004Validation.ValidationRequest(
         validatorAddress=evaluator, agentId=provider_id, requestURI="", requestHash=request_hash
     )
@@ -325,8 +323,8 @@ def record_verdict(
         requestHash=request_hash,
         response=convert(response, uint8),
         responseURI="",
-        responseHash=response_hash,
-        tag=tag,
+        responseHash=report_hash,
+        tag="",
     )
 
 
@@ -515,8 +513,9 @@ def _open(request_hash: bytes32, validator: address, agent_id: uint256, state: u
     """
     @dev Append a request to the agent's and the validator's lists and write
          its REQUEST and ENTRY words; `state` holds the ENTRY bits from 168 up.
+         `agent_id` fits the ENTRY word's 64 bits: `validationRequest` checks
+         it, and a job verdict's provider is a job id's low 64 bits.
     """
-    assert agent_id <= MAX_AGENT_ID, "validation: agent id too large"
     head: uint256 = self._agents[agent_id]
     agent_index: uint256 = head & MASK_64
     self._agent_requests[agent_id][agent_index] = request_hash

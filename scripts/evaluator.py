@@ -26,12 +26,17 @@ import click
 from agentmarket.cli import BigInt, Session, chain_options
 from agentmarket.errors import AgentMarketError
 from agentmarket.evaluation import TASKS, EvaluatorClient, Verdict, judge, recompute
+from agentmarket.validation import ValidationClient
 
 __all__ = ["TASKS", "evaluate", "main"]
 
 
-def evaluate(s: Session, job_id: int, task: str, data: bytes, dry_run: bool) -> Verdict:
-    """Judge `job_id` by re-running `task` on `data`; send the verdict unless `dry_run`."""
+def evaluate(
+    s: Session, job_id: int, task: str, data: bytes, dry_run: bool, publish: bool = True
+) -> Verdict:
+    """Judge `job_id` by re-running `task` on `data`; send the verdict unless
+    `dry_run`, then (`publish`) publish it in the validation registry, where
+    ERC-8004 readers find this evaluator's record."""
     client = EvaluatorClient(s.w3, s.escrow.address)
     named = client.evaluator_of(job_id)
     if not named.named:
@@ -46,6 +51,9 @@ def evaluate(s: Session, job_id: int, task: str, data: bytes, dry_run: bool) -> 
         raise click.ClickException(str(exc)) from exc
     if not dry_run:
         client.send(s.signer, verdict)
+        if publish:
+            registry = ValidationClient(s.w3, s.address("ValidationRegistry"))
+            registry.publish_verdict(s.signer, job_id)
     return verdict
 
 
@@ -57,14 +65,26 @@ def evaluate(s: Session, job_id: int, task: str, data: bytes, dry_run: bool) -> 
     "--input-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True
 )
 @click.option("--dry-run", is_flag=True, help="Judge and print, send nothing.")
-def main(s: Session, job_id: int, task: str, input_file: Path, dry_run: bool) -> None:
+@click.option(
+    "--publish/--no-publish",
+    default=True,
+    help="Publish the verdict in the validation registry (a second transaction).",
+)
+def main(
+    s: Session, job_id: int, task: str, input_file: Path, dry_run: bool, publish: bool
+) -> None:
     """Re-execute TASK on the job's input and approve or reject JOB_ID."""
     try:
-        verdict = evaluate(s, job_id, task, input_file.read_bytes(), dry_run)
+        verdict = evaluate(s, job_id, task, input_file.read_bytes(), dry_run, publish)
     except AgentMarketError as exc:  # a refusal: `error: <revert string>`, status 1, as the CLI
         click.echo(f"error: {exc}", err=True)
         raise click.exceptions.Exit(1) from exc
-    out = {**verdict.report, "report_hash": "0x" + verdict.report_hash.hex(), "sent": not dry_run}
+    out = {
+        **verdict.report,
+        "report_hash": "0x" + verdict.report_hash.hex(),
+        "sent": not dry_run,
+        "published": publish and not dry_run,
+    }
     click.echo(json.dumps(out, indent=2))
 
 

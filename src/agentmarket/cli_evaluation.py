@@ -3,14 +3,16 @@
     agentmarket evaluator set LISTING EVALUATOR --fee-bps 200     # provider names one
     agentmarket evaluator set LISTING --none                      # ...or removes it
     agentmarket evaluator show JOB                                # who evaluates a job
-    agentmarket approve JOB [--report-uri U | --report-hash H]    # the job's evaluator
-    agentmarket reject JOB [--report-uri U | --report-hash H]     # the job's evaluator
+    agentmarket approve JOB [--report-uri U | --report-hash H] [--publish]  # its evaluator
+    agentmarket reject JOB [--report-uri U | --report-hash H] [--publish]   # its evaluator
     agentmarket contest JOB [--evidence-uri U] [--fee WEI]        # the provider, after a rejection
 
 Same conventions as every other command (`agentmarket.cli`). A rejected job
 that nobody contests before its response deadline is reclaimed by its client
 with `agentmarket reclaim JOB`; the client may also still pay it with
-`agentmarket complete JOB`.
+`agentmarket complete JOB`. The escrow keeps each verdict; anyone publishes
+it in the ERC-8004 validation registry with `agentmarket validation publish
+JOB` (or `--publish` here, in a second transaction).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from agentmarket.cli import (
 )
 from agentmarket.evaluation import EvaluatorClient
 from agentmarket.offers import NO_EVALUATOR
+from agentmarket.validation import ValidationClient
 
 ADDRESS, BIGINT, HASH32 = Address(), BigInt(), Hash32()
 
@@ -51,13 +54,24 @@ def _verdict_command(name: str, approve: bool, help_text: str) -> None:
     @click.argument("job_id", type=BIGINT)
     @click.option("--report-uri", default="", help="Where the evaluator's report lives.")
     @click.option("--report-hash", type=HASH32, default=None, help="Default: keccak256(uri).")
-    def command(s: Session, job_id: int, report_uri: str, report_hash: bytes | None) -> None:
+    @click.option(
+        "--publish",
+        is_flag=True,
+        help="Also publish the verdict in the validation registry (a second transaction).",
+    )
+    def command(
+        s: Session, job_id: int, report_uri: str, report_hash: bytes | None, publish: bool
+    ) -> None:
         client = _evaluators(s)
         digest = _report(report_uri, report_hash)
         if approve:
             client.approve(s.signer, job_id, digest)
         else:
             client.reject(s.signer, job_id, digest)
+        if publish:
+            ValidationClient(s.w3, s.address("ValidationRegistry")).publish_verdict(
+                s.signer, job_id
+            )
         _job_row(s, job_id, f"{name}d" if name.endswith("e") else f"{name}ed")
 
 

@@ -2,6 +2,7 @@
 
     agentmarket validation request VALIDATOR AGENT --request-uri ipfs://... [--request-hash H]
     agentmarket validation respond REQUEST_HASH 0..100 [--response-uri U] [--tag T]
+    agentmarket validation publish JOB_ID                  # a job evaluator's verdict, anyone
     agentmarket validation show REQUEST_HASH | --job JOB_ID
     agentmarket validation summary AGENT [--validator V ...] [--tag T]
     agentmarket validation list (--agent AGENT | --validator V) [--offset N] [--limit N]
@@ -114,12 +115,23 @@ def respond(
     _show(s, client.status(request_hash), f"answered {_hex(request_hash)}: {response}")
 
 
+@validation.command(name="publish")
+@chain_options(signs=True)
+@click.argument("job_id", type=BIGINT)
+def publish(s: Session, job_id: int) -> None:
+    """Publish a job evaluator's verdict, kept by the escrow, in the registry
+    (anyone may, once per job; it is read from the escrow, final)."""
+    client = _validation(s)
+    client.publish_verdict(s.signer, job_id)
+    _show(s, client.job_status(job_id), f"published the verdict on job {job_id}")
+
+
 @validation.command(name="show")
 @chain_options()
 @click.argument("request_hash", type=HASH32, required=False)
 @click.option("--job", "job_id", type=BIGINT, default=None, help="A job's evaluator verdict.")
 def show(s: Session, request_hash: bytes | None, job_id: int | None) -> None:
-    """A request's state, by hash or (--job) a job's recorded evaluator verdict."""
+    """A request's state, by hash or (--job) a job's published evaluator verdict."""
     if (request_hash is None) == (job_id is None):
         raise click.UsageError("give a REQUEST_HASH or --job JOB_ID, not both")
     client = _validation(s)

@@ -333,7 +333,8 @@ class Demo:
         a re-execution evaluator; the evaluator recomputes the result, compares its
         keccak256 with the delivered result hash (`evaluation.judge`, as
         scripts/evaluator.py does) and approves: the job completes, the evaluator
-        earns its fee and the ValidationRegistry records the verdict."""
+        earns its fee, and the formatter, who wants the approval shown, publishes the
+        verdict the escrow keeps in the ValidationRegistry."""
         self.step(
             f"A formatter sells {EVALUATED_TASK!r} through a listing judged by a re-execution "
             f"evaluator for {EVALUATOR_FEE_BPS / 100:g} %"
@@ -389,6 +390,8 @@ class Demo:
             from agentmarket.validation import ValidationClient
 
             registry = ValidationClient(self.w3, self.record.address("ValidationRegistry"))
+            # Anyone may publish it; the provider has the reason to.
+            registry.publish_verdict(provider, job_id)
             recorded = registry.job_status(job_id)
             validation = {
                 "request_hash": "0x" + recorded.request_hash.hex(),
@@ -399,12 +402,12 @@ class Demo:
                 "job_verdict": recorded.job_verdict,
             }
             self.say(
-                f"  ValidationRegistry: response {recorded.response}/100 from the evaluator "
-                f"for agent #{recorded.agent_id}"
+                f"  the formatter published it in the ValidationRegistry: response "
+                f"{recorded.response}/100 from the evaluator for agent #{recorded.agent_id}"
                 + (" (a final job verdict)" if recorded.job_verdict else "")
             )
         else:
-            self.notes.append("ValidationRegistry is not deployed: the verdict was not recorded")
+            self.notes.append("ValidationRegistry is not deployed: the verdict was not published")
         return {
             "job_id": job_id,
             "listing_id": listing_id,

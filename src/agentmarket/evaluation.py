@@ -5,9 +5,10 @@ provider's signed offer): a re-execution service, a TEE or zk verifier, a
 reviewer. Before the review deadline it calls `approve` (the job completes and
 pays) or `reject` (the provider may contest before the response deadline,
 else the client reclaims); either verdict earns it its fee, owed in the
-escrow's `fees_owed` and pulled with `claim_fees`, and is recorded in the
-ValidationRegistry. A silent evaluator changes nothing: the job is finalized
-as any other.
+escrow's `fees_owed` and pulled with `claim_fees`. The escrow keeps the
+verdict (`given_verdict`); anyone may publish it, once and final, in the
+ValidationRegistry (`ValidationClient.publish_verdict`). A silent evaluator
+changes nothing: the job is finalized as any other.
 
 `judge` is the re-execution check the example evaluator in `scripts/` (and
 the demo) runs: recompute the deliverable (`recompute`, one of the
@@ -32,6 +33,10 @@ from agentmarket.market import ZERO_HASH, Job, JobStatus
 
 # The escrow's and the listings' hard cap on an evaluator's fee (10 %).
 MAX_EVALUATOR_FEE_BPS = 1_000
+
+# Job flags (word A) that mark a verdict: the escrow then keeps it.
+FLAG_REJECTED = 8
+FLAG_APPROVED = 16
 
 # Deterministic tasks a re-execution evaluator can recompute: input bytes ->
 # result bytes (`scripts/evaluator.py` and the demo run these).
@@ -113,6 +118,17 @@ def judge(job: Job, expected_result: bytes, method: str = "re-execution") -> Ver
     return Verdict(job.job_id, approved, job.hash, expected, report)
 
 
+@dataclass(frozen=True)
+class GivenVerdict:
+    """A verdict as the escrow keeps it (`JobEscrow.verdict`): what
+    `ValidationClient.publish_verdict` publishes."""
+
+    job_id: int
+    evaluator: str
+    approved: bool
+    report_hash: bytes
+
+
 class EvaluatorClient:
     """The evaluator's calls on JobEscrow: read who evaluates a job, give a verdict."""
 
@@ -125,6 +141,16 @@ class EvaluatorClient:
     def evaluator_of(self, job_id: int) -> JobEvaluator:
         address, fee_bps = self.contract.functions.evaluator_of(job_id).call()
         return JobEvaluator(Web3.to_checksum_address(address), int(fee_bps))
+
+    def given_verdict(self, job_id: int) -> GivenVerdict | None:
+        """The verdict the job's evaluator gave, kept by the escrow (None: none yet)."""
+        flags = int(self.contract.functions.job(job_id).call()[9])
+        if not flags & (FLAG_REJECTED | FLAG_APPROVED):
+            return None
+        evaluator, approved, report_hash = self.contract.functions.verdict(job_id).call()
+        return GivenVerdict(
+            job_id, Web3.to_checksum_address(evaluator), bool(approved), bytes(report_hash)
+        )
 
     def approve(self, signer: Signer, job_id: int, report_hash: bytes = ZERO_HASH) -> TxReceipt:
         """Approve a delivered job (its evaluator, before the review deadline)."""

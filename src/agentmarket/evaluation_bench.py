@@ -1,15 +1,17 @@
-"""Evaluator benchmarks: gas of a job evaluator's `approve` and `reject`.
+"""Evaluator benchmarks: gas of a job evaluator's `approve` and `reject`, and of
+publishing a verdict (`publish_verdict`).
 
 `evaluation_steps` is called by `agentmarket.bench` (whole-transaction gas,
 same chain and rules as every other step, into `benchmarks/gas.json`).
 
 Steady state, as the other steps: the provider sells through a second
 listing that names an evaluator (2 % fee), and one job of that listing was
-approved and one rejected before, so the evaluator's fee word, the
-reputation words (the provider's verdict counters included) and the
-validation registry's list lengths and summaries exist. Each measured
-verdict carries a report hash, as `scripts/evaluator.py` sends one, so it
-also pays the registry's fresh response-hash word.
+approved and one rejected before, both verdicts published, so the
+evaluator's fee word, the reputation words (the provider's verdict counters
+included) and the validation registry's list lengths and summaries exist.
+Each measured verdict carries a report hash, as `scripts/evaluator.py` sends
+one, so its publication pays the registry's fresh response-hash word; the
+provider's operator publishes it, as a provider who wants it shown would.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from web3 import Web3
 from web3.types import TxReceipt
 
 from agentmarket.evaluation import EvaluatorClient
+from agentmarket.validation import ValidationClient
 
 if TYPE_CHECKING:
     from agentmarket.bench import Bench
@@ -32,10 +35,12 @@ def _gas(receipt: TxReceipt) -> int:
 
 
 def evaluation_steps(bench: Bench) -> dict[str, int]:
-    """`approve` and `reject` of a delivered job by its evaluator, in a steady state."""
+    """`approve` and `reject` of a delivered job by its evaluator, and the
+    publication of a verdict, in a steady state."""
     m = bench.market
     evaluator = bench.fresh_signer("evaluator")
     client = EvaluatorClient(bench.w3, m.escrow.address)
+    registry = ValidationClient(bench.w3, bench.deployment.address("ValidationRegistry"))
     base = m.listings.get(m.listing_id)
     listing_id = m.listings.create(
         m.provider_op,
@@ -57,9 +62,14 @@ def evaluation_steps(bench: Bench) -> dict[str, int]:
     def report(n: int) -> bytes:
         return bytes(Web3.keccak(text=f"bench-evaluation-report-{n}"))
 
-    client.approve(evaluator, delivered(), report(1))
-    client.reject(evaluator, delivered(), report(2))
-    return {
-        "approve": _gas(client.approve(evaluator, delivered(), report(3))),
+    for n, verdict in ((1, client.approve), (2, client.reject)):
+        job_id = delivered()
+        verdict(evaluator, job_id, report(n))
+        registry.publish_verdict(m.provider_op, job_id)
+    approved = delivered()
+    gas = {
+        "approve": _gas(client.approve(evaluator, approved, report(3))),
         "reject": _gas(client.reject(evaluator, delivered(), report(4))),
     }
+    gas["publish_verdict"] = _gas(registry.publish_verdict(m.provider_op, approved))
+    return gas

@@ -3,8 +3,12 @@
 A step's floor is the 21,000 base, the gas of the exact calldata sent (EIP-2028:
 4 per zero byte, 16 per other byte), 20,000 for each storage word the step
 creates (a word that was zero before the transaction and is not after it: an
-SSTORE from zero costs at least that, whatever the code around it), and the
-gas of the logs in its receipt (375, 375 per topic, 8 per data byte). Under
+SSTORE from zero costs at least that, whatever the code around it), 2,900 for
+each word it rewrites (non-zero before, another non-zero value after: an
+SSTORE that changes a stored value costs at least that), and the gas of the
+logs in its receipt (375, 375 per topic, 8 per data byte). Reads, calls and
+the first touch of a word (2,100 cold, 1,900 even through an access list) are
+left out: they depend on the code. Under
 Prague (EIP-7623) a transaction pays at least 21,000 + 10 per calldata token
 (a zero byte one token, any other byte four), whatever it executes; the floor
 is the larger of the two. Refunds are left out: no step measured here clears
@@ -35,6 +39,7 @@ ZERO_BYTE = 4
 NONZERO_BYTE = 16
 FLOOR_PER_TOKEN = 10  # EIP-7623
 FRESH_WORD = 20_000
+REWRITTEN_WORD = 2_900
 LOG_BASE = 375
 LOG_TOPIC = 375
 LOG_DATA_BYTE = 8
@@ -46,6 +51,7 @@ class Floor:
 
     calldata: int
     fresh_words: int
+    rewritten_words: int
     logs: int
     gas: int
     txs: int = 1
@@ -54,6 +60,7 @@ class Floor:
         return Floor(
             self.calldata + other.calldata,
             self.fresh_words + other.fresh_words,
+            self.rewritten_words + other.rewritten_words,
             self.logs + other.logs,
             self.gas + other.gas,
             self.txs + other.txs,
@@ -63,6 +70,7 @@ class Floor:
         return {
             "calldata": self.calldata,
             "fresh_words": self.fresh_words,
+            "rewritten_words": self.rewritten_words,
             "logs": self.logs,
             "floor": self.gas,
         }
@@ -104,15 +112,29 @@ class StorageWatch:
         finally:
             BaseState.set_storage = original  # type: ignore[method-assign]
 
+    def _before_after(self, block: int) -> list[tuple[tuple[bytes, int], int, int]]:
+        """Each slot written in `block`, with its value before and after it."""
+        backend = self.w3.provider.ethereum_tester.backend  # type: ignore[attr-defined]
+        return [
+            (
+                (address, slot),
+                backend.get_storage(address, slot, block - 1),
+                backend.get_storage(address, slot, block),
+            )
+            for address, slot in sorted(self.written.get(block, ()))
+        ]
+
     def fresh_slots(self, block: int) -> list[tuple[bytes, int]]:
         """Slots (contract, slot) that were zero before `block` and are not after it."""
-        backend = self.w3.provider.ethereum_tester.backend  # type: ignore[attr-defined]
-        return sorted(
-            (address, slot)
-            for address, slot in self.written.get(block, ())
-            if not backend.get_storage(address, slot, block - 1)
-            and backend.get_storage(address, slot, block)
-        )
+        return [key for key, before, after in self._before_after(block) if not before and after]
+
+    def rewritten_slots(self, block: int) -> list[tuple[bytes, int]]:
+        """Slots that held a value before `block` and another non-zero one after it."""
+        return [
+            key
+            for key, before, after in self._before_after(block)
+            if before and after and before != after
+        ]
 
     def floor(self, receipt: TxReceipt) -> Floor:
         """The floor of one mined transaction."""
@@ -122,11 +144,11 @@ class StorageWatch:
         assert len(self.w3.eth.get_block(block)["transactions"]) == 1
         calldata, tokens = calldata_gas(bytes(tx["input"]))
         fresh = len(self.fresh_slots(block))
+        rewritten = len(self.rewritten_slots(block))
         logs = log_gas(receipt)
-        gas = max(
-            TX_BASE + calldata + FRESH_WORD * fresh + logs, TX_BASE + FLOOR_PER_TOKEN * tokens
-        )
-        return Floor(calldata, fresh, logs, gas)
+        storage = FRESH_WORD * fresh + REWRITTEN_WORD * rewritten
+        gas = max(TX_BASE + calldata + storage + logs, TX_BASE + FLOOR_PER_TOKEN * tokens)
+        return Floor(calldata, fresh, rewritten, logs, gas)
 
     def floor_of(self, receipts: list[TxReceipt]) -> Floor:
         """The floor of a sequence of transactions (a job's life): the sum of theirs."""

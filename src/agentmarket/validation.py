@@ -4,7 +4,8 @@ An agent's owner or operator asks a validator to check some work
 (`request`); the validator answers 0-100 with a tag (`respond`), and may
 answer again to update it; anyone reads a request's state (`status`), an
 agent's summary filtered by validators and tag (`summary`) and the request
-lists by page. The escrow records each job evaluator's verdict here too,
+lists by page. A job evaluator's verdict, kept by the escrow, is published
+here by anyone who wants it shown (`publish_verdict`), once and final,
 under `job_request_hash(job_id)`.
 """
 
@@ -103,7 +104,7 @@ class ValidationClient:
 
     @property
     def escrow(self) -> str:
-        """The escrow whose job verdicts this registry records."""
+        """The escrow whose job verdicts this registry publishes."""
         return str(self.contract.functions.ESCROW().call())
 
     # ------------------------------------------------------------ writes
@@ -145,6 +146,11 @@ class ValidationClient:
         )
         return signer.transact(fn)
 
+    def publish_verdict(self, signer: Signer, job_id: int) -> TxReceipt:
+        """Publish the verdict a job's evaluator gave in the escrow (anyone
+        may, once per job; everything recorded is read from the escrow)."""
+        return signer.transact(self.contract.functions.publish_verdict(job_id))
+
     # ------------------------------------------------------------- reads
 
     def status(self, request_hash: bytes) -> ValidationStatus:
@@ -174,7 +180,7 @@ class ValidationClient:
         )
 
     def job_status(self, job_id: int) -> ValidationStatus:
-        """The recorded evaluator verdict of a job (`exists` false if none)."""
+        """The published evaluator verdict of a job (`exists` false if none)."""
         return self.status(self.job_request_hash(job_id))
 
     def job_request_hash(self, job_id: int) -> bytes:

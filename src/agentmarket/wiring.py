@@ -188,9 +188,6 @@ PLAN: tuple[Step, ...] = (
     # as an immutable, so these two are built for the escrow's predicted address.
     Step("ReputationRegistry", lambda a, p: [a.predict("JobEscrow")]),
     Step("DisputeResolver", lambda a, p: [a.predict("JobEscrow"), a["AgentRegistry"]]),
-    # Only the escrow records job evaluators' verdicts in the validation
-    # registry: it too is built for the escrow's predicted address.
-    Step("ValidationRegistry", lambda a, p: [a["AgentRegistry"], a.predict("JobEscrow")]),
     Step(
         "JobEscrow",
         lambda a, p: [
@@ -206,9 +203,11 @@ PLAN: tuple[Step, ...] = (
             # move them: the escrow is built for Tabs' predicted address (empty,
             # tabs disabled, when the package has no Tabs artifact).
             a.predicted.get("Tabs", ZERO_ADDRESS),
-            a["ValidationRegistry"],
         ],
     ),
+    # Publishes the verdicts of job evaluators read from the escrow, which
+    # does not know it: built after the escrow.
+    Step("ValidationRegistry", lambda a, p: [a["AgentRegistry"], a["JobEscrow"]]),
     Step("EscrowGovernor", lambda a, p: [a["JobEscrow"], _guardian(p), _escrow_config(a, p)]),
     Step("Tabs", lambda a, p: [a["JobEscrow"], a["AgentRegistry"]]),
 )

@@ -94,6 +94,8 @@ class Job:
     evaluator: str | None = None
     evaluator_fee_bps: int = 0
     verdict: bool | None = None  # approved, rejected, or none yet
+    report: bytes = b""  # the verdict's report hash, kept by the escrow
+    published: bool = False  # its verdict published in the validation registry
     # I4 per job: where the price went (`price` is what the hire locked)
     price: int = 0
     paid: int = 0  # to the provider, net of the protocol fee

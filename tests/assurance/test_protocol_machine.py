@@ -232,6 +232,8 @@ EVALUATOR_PATHS = (
     "approved",
     "rejected",
     "verdict refused",
+    "verdict published",
+    "publication refused",
     "contested",
     "contest answered",
     "contest won by default",
@@ -244,6 +246,8 @@ PATH_GROUPS = (
     ("evaluated hire",),
     ("approved", "rejected"),
     ("verdict refused",),
+    ("verdict published",),
+    ("publication refused",),
     ("contested", "contest answered"),
     ("contest won by default", "contest ended otherwise"),
     ("rejected job reclaimed", "rejected job completed"),
@@ -1340,28 +1344,66 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         job.evaluator_fee += fee
         job.amount -= fee
         job.verdict = approve
+        job.report = report
         _hit("approved" if approve else "rejected")
         if approve:
             self._settle(job, OUT_VALIDATED)
         else:
             job.status = REJECTED
             job.deadline = now() + self.configs[job.config].response_window
-        count, total = self.verdicts.get(job.provider, (0, 0))
-        self.verdicts[job.provider] = (count + 1, total + (100 if approve else 0))
-        self._check_verdict(job, report)
+        self._check_verdict(job)
 
-    def _check_verdict(self, job: Job, report: bytes | None = None) -> None:
-        """The validation registry holds the job's verdict (final, by its
-        evaluator, on the provider) and the provider's summary counts it."""
+    def _publish(self, job: Job, who: str) -> None:
+        """Anyone publishes a job's verdict, read from the escrow, once: the
+        first publication of a given verdict succeeds whoever sends it; a
+        second one, or one for a job without a verdict, reverts and changes
+        nothing."""
         v = self.w.validation
+        if job.verdict is None or job.published:
+            reason = "escrow: no verdict"
+            if job.verdict is not None:
+                reason = "validation: verdict published"
+            with boa.env.prank(who), boa.reverts(reason):
+                v.publish_verdict(job.job_id)
+            _hit("publication refused")
+        else:
+            with boa.env.prank(who):
+                v.publish_verdict(job.job_id)
+            job.published = True
+            count, total = self.verdicts.get(job.provider, (0, 0))
+            self.verdicts[job.provider] = (count + 1, total + (100 if job.verdict else 0))
+            _hit("verdict published")
+        self._check_verdict(job)
+
+    def _check_verdict(self, job: Job) -> None:
+        """The escrow keeps the job's verdict as given, whatever the job did
+        since; the validation registry holds it (final, by its evaluator, on
+        the provider) once published, and the provider's summary counts
+        exactly the published ones."""
+        v = self.w.validation
+        if job.verdict is None:
+            with boa.reverts("escrow: no verdict"):
+                self.e.verdict(job.job_id)
+        else:
+            assert tuple(self.e.verdict(job.job_id)) == (job.evaluator, job.verdict, job.report)
         got = v.validation(v.job_request_hash(job.job_id))
-        assert (got.validator, got.agent_id) == (job.evaluator, job.provider), job.job_id
-        assert got.responded and got.job_verdict
-        assert got.response == (100 if job.verdict else 0)
-        if report is not None:
-            assert bytes(got.response_hash) == report
-        count, total = self.verdicts[job.provider]
-        assert tuple(v.getSummary(job.provider, [], "")) == (count, total // count)
+        assert got.job_verdict == job.published, job.job_id
+        if job.published:
+            assert (got.validator, got.agent_id) == (job.evaluator, job.provider), job.job_id
+            assert got.responded
+            assert got.response == (100 if job.verdict else 0)
+            assert bytes(got.response_hash) == job.report
+        count, total = self.verdicts.get(job.provider, (0, 0))
+        assert tuple(v.getSummary(job.provider, [], "")) == (count, total // max(count, 1))
+
+    def _judged(self, i: int) -> Job | None:
+        """A job with a verdict not yet published, or failing that any job."""
+        ids = sorted(
+            j for j, job in self.jobs.items() if job.verdict is not None and not job.published
+        )
+        if not ids or i % 4 == 3:
+            return self._pick_job(i)
+        return self.jobs[ids[i % len(ids)]]
 
     def _evaluated(self, i: int) -> Job | None:
         """A Delivered job that names an evaluator, or failing that any job."""
@@ -1405,6 +1447,21 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
         else:
             who = str(self.w.stranger.address)
         self._judge(job, approve, who)
+
+    @rule(i=picks, caller=st.integers(0, 2), kind=st.integers(0, 2))
+    def publish_verdict(self, i: int, caller: int, kind: int) -> None:
+        """Someone publishes a job's verdict: the provider (who wants it
+        shown), the client, or a stranger; on a job that has one, or not."""
+        job = self._judged(i)
+        if job is None:
+            return
+        if caller == 0:
+            who = self._who(job.provider, kind)
+        elif caller == 1:
+            who = self._who(job.client, kind)
+        else:
+            who = str(self.w.stranger.address)
+        self._publish(job, who)
 
     # ============================================================ rules: disputes
 

@@ -239,7 +239,6 @@ def build(keyed: Callable[[str], LocalAccount]) -> World:
         reputation,
         resolver,
         tabs_at,
-        validation,
     )
     governor = governor_of(escrow)
     with boa.env.prank(governance):
@@ -250,7 +249,6 @@ def build(keyed: Callable[[str], LocalAccount]) -> World:
     assert str(resolver.HOST()) == str(escrow.address)
     assert str(reputation.ESCROW()) == str(escrow.address)
     assert str(validation.ESCROW()) == str(escrow.address)
-    assert str(escrow.VALIDATION()) == str(validation.address)
     with boa.env.prank(deployer):
         hostile = load("MockHostileArbitrator", 0)
     tokens = {

@@ -167,7 +167,8 @@ def test_evaluator__approves_a_correct_delivery__fee_and_validation_record(
     assert out["verdict"] == "approved" and out["sent"] is True
     assert out["delivered_hash"] == out["expected_hash"] == expected
     assert out["method"] == "re-execution:uppercase" and out["job_id"] == job
-    report = {k: v for k, v in out.items() if k not in ("report_hash", "sent")}
+    assert out["published"] is True
+    report = {k: v for k, v in out.items() if k not in ("report_hash", "sent", "published")}
     canonical = json.dumps(report, sort_keys=True, separators=(",", ":"))
     assert out["report_hash"] == Web3.keccak(text=canonical).to_0x_hex()
 
@@ -247,8 +248,11 @@ def test_evaluator__rejection_not_contested__client_reclaims_after_the_response_
         "reject", job, "--report-uri", "ipfs://report", "--json", signer="evaluator"
     ).json()
     assert rejected["status"] == "rejected"
+    # the escrow keeps the verdict; anyone (here the client) publishes it
+    assert not validations(world).job_status(int(job)).exists
+    am("validation", "publish", job, signer="client_operator")
     record = validations(world).job_status(int(job))
-    assert record.response == 0
+    assert record.response == 0 and record.job_verdict
     assert record.response_hash == bytes(Web3.keccak(text="ipfs://report"))
 
     early = am("reclaim", job, signer="client_operator")

@@ -114,13 +114,12 @@ def _deploy_escrow(
     rep: Any,
     resolver: Any,
     tabs: Any = ZERO,
-    validation: Any = ZERO,
 ) -> Any:
     """Deploy JobEscrow and its EscrowGovernor (governance's next two
     CREATEs; the escrow is built for the governor's predicted address, the
     governor writes config 1 and lifts the escrow's initial pause).
-    `rep`/`resolver`/`tabs`/`validation` are contracts or addresses (`tabs`
-    and `validation` empty by default: disabled). `governor_of(escrow)`
+    `rep`/`resolver`/`tabs` are contracts or addresses (`tabs` empty by
+    default: disabled). `governor_of(escrow)`
     gives the governor."""
     governor_at = predict_address(governance, ahead=1)
     with boa.env.prank(governance):
@@ -132,7 +131,6 @@ def _deploy_escrow(
             getattr(resolver, "address", resolver),
             governor_at,
             getattr(tabs, "address", tabs),
-            getattr(validation, "address", validation),
         )
         governor = load("EscrowGovernor", escrow.address, guardian, config_tuple(fee_recipient))
     assert governor.address == governor_at
@@ -172,7 +170,8 @@ def build_world(
 ) -> SimpleNamespace:
     """Deploy and wire everything in the current boa env; register the agents.
     The ValidationRegistry comes first, built for the escrow's predicted
-    address (as in production). `with_tabs`: also deploy Tabs (governance's
+    address (production builds it after the escrow; the escrow does not
+    know it either way). `with_tabs`: also deploy Tabs (governance's
     next CREATE after the escrow and its governor, predicted and fixed in
     the escrow as its TABS)."""
     with boa.env.prank(governance):
@@ -191,7 +190,6 @@ def build_world(
         reputation,
         resolver,
         tabs_at,
-        validation,
     )
     assert validation.ESCROW() == escrow.address
     governor = governor_of(escrow)

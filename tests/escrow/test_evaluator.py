@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 
 from agentmarket import offers
 
-from .conftest import governor_of, load
+from .conftest import load
 from .helpers import (
     ACCEPTED,
     BOND_BPS,
@@ -129,6 +129,7 @@ OUT_VALIDATED = 9
 EVAL_BPS = 500  # the evaluator's fee in the tests below: 5 %
 REPORT = b"\x33" * 32
 NO_HASH = b"\x00" * 32
+FLAG_REJECTED, FLAG_APPROVED = 8, 16  # job word A's verdict flags
 
 
 def _at(deadline: int, delta: int) -> None:
@@ -240,8 +241,16 @@ def _verdict(world, evaluator: str, job_id: int, approved: bool, report: bytes =
 
 
 def _assert_recorded(world, job_id: int, evaluator: str, response: int, report: bytes) -> None:
+    """The escrow keeps the verdict as given; a stranger publishes it in the
+    validation registry, exactly so, once."""
     v = world.validation
     h = v.job_request_hash(job_id)
+    assert world.escrow.verdict(job_id) == (evaluator, response == 100, report)
+    assert not v.validation(h).job_verdict
+    with boa.env.prank(boa.env.generate_address("publisher")):
+        v.publish_verdict(job_id)
+        with boa.reverts("validation: verdict published"):
+            v.publish_verdict(job_id)
     assert v.getValidationStatus(h) == (evaluator, world.provider_id, response, report, "", now())
     full = v.validation(h)
     assert full.responded and full.job_verdict
@@ -371,13 +380,7 @@ def test_approve__completes_pays_exact_and_records(world, make_job, escrow, ledg
     eval_fee, _, protocol, pay = _split(PRICE)
     assert (eval_fee, protocol, pay) == (5 * 10**16, 2_375 * 10**13, 92_625 * 10**13)
 
-    assert _names(logs) == [
-        "JobEvaluated",
-        "JobCompleted",
-        "Recorded",
-        "ValidationRequest",
-        "ValidationResponse",
-    ]
+    assert _names(logs) == ["JobEvaluated", "JobCompleted", "Recorded"]
     ev = logs[0]
     assert (ev.job_id, ev.evaluator, ev.approved, ev.fee, ev.report_hash) == (
         job_id,
@@ -398,7 +401,10 @@ def test_approve__completes_pays_exact_and_records(world, make_job, escrow, ledg
     assert pay + protocol + eval_fee == PRICE
 
     job = escrow.job(job_id)
-    assert (job.status, job.price, job.hash) == (COMPLETED, pay, RESULT)
+    # word B keeps the report hash from the verdict on (the result's is in
+    # JobDelivered); the approval flag marks it
+    assert (job.status, job.price, job.hash) == (COMPLETED, pay, REPORT)
+    assert job.flags == FLAG_APPROVED
     assert job.deadline == review_deadline
     last = world.reputation.last()
     assert (last.job_id, last.client_id, last.provider_id) == (
@@ -505,7 +511,7 @@ def test_reject__rejected_until_response_deadline(world, make_job, escrow, ledge
     logs = _verdict(world, evaluator, job_id, False)
     eval_fee, reduced, _, _ = _split(PRICE)
     deadline = now() + RESPONSE_WINDOW
-    assert _names(logs) == ["JobEvaluated", "ValidationRequest", "ValidationResponse"]
+    assert _names(logs) == ["JobEvaluated"]
     ev = logs[0]
     assert (ev.job_id, ev.evaluator, ev.approved, ev.fee, ev.report_hash) == (
         job_id,
@@ -516,7 +522,7 @@ def test_reject__rejected_until_response_deadline(world, make_job, escrow, ledge
     )
     assert ev.response_deadline == deadline
     job = escrow.job(job_id)
-    assert (job.status, job.price, job.deadline, job.hash) == (REJECTED, reduced, deadline, RESULT)
+    assert (job.status, job.price, job.deadline, job.hash) == (REJECTED, reduced, deadline, REPORT)
     after = ledger()
     assert after[:3] == before[:3]  # nobody else paid yet
     assert after[3] - before[3] == eval_fee
@@ -1025,40 +1031,45 @@ def test_property__evaluator_fee_exact(
 # ------------------------------------------------- validation registry, edges
 
 
-def test_escrow_without_validation_registry__verdict_logged_only(
-    world, deploy_escrow, funder, create_listing, evaluator
-):
-    """An escrow built with no ValidationRegistry (VALIDATION empty) still
-    takes verdicts: the fee and the settlement are the same, and nothing is
-    recorded anywhere but its own events."""
-    escrow2 = deploy_escrow()
-    assert escrow2.VALIDATION() == ZERO
-    with boa.env.prank(world.governance):
-        governor_of(escrow2).set_token(world.token.address, True, 10**18)
-    world.reputation.set_escrow(escrow2.address)
-    world.token.mint(funder, PRICE)
-    with boa.env.prank(funder):
-        world.token.approve(escrow2.address, PRICE)
-        escrow2.deposit(world.client_id, world.token.address, PRICE)
-    lid = create_listing()
-    with boa.env.prank(world.provider_op):
-        world.listings.set_listing_evaluator(lid, evaluator, EVAL_BPS)
-    info = world.listings.hire_info(lid)
-    with boa.env.prank(world.client_op):
-        job_id = escrow2.hire(lid, world.client_id, info.token, info.price, info.version)
-    with boa.env.prank(world.provider_op):
-        escrow2.accept(job_id)
-        escrow2.deliver(job_id, RESULT, "ipfs://result", PRICE)
-    with boa.env.prank(evaluator):
-        escrow2.approve(job_id, REPORT)
-    assert _names(escrow2.get_logs()) == ["JobEvaluated", "JobCompleted", "Recorded"]
-    eval_fee, _, protocol, pay = _split(PRICE)
-    tok = world.token.address
-    assert escrow2.balance_of(world.provider_id, tok) == pay
-    assert escrow2.fees_owed(world.fee_recipient, tok) == protocol
-    assert escrow2.fees_owed(evaluator, tok) == eval_fee
+def test_verdict__kept_in_escrow_until_published(world, make_job, escrow, evaluator, attacker):
+    """A verdict writes nothing in the validation registry: the escrow keeps
+    it, and anyone may publish it later, once, as it was given (the
+    publisher chooses only when)."""
+    job_id = make_job()
+    with boa.reverts("escrow: no verdict"):
+        escrow.verdict(job_id)
+    with boa.env.prank(attacker), boa.reverts("escrow: no verdict"):
+        world.validation.publish_verdict(job_id)
+    logs = _verdict(world, evaluator, job_id, False)
+    assert _names(logs) == ["JobEvaluated"]
+    assert escrow.job(job_id).flags == FLAG_REJECTED
+    assert escrow.job(job_id).hash == REPORT
     h = world.validation.job_request_hash(job_id)
     assert world.validation.getValidationStatus(h)[0] == ZERO
+    assert world.validation.getSummary(world.provider_id, [evaluator], "") == (0, 0)
+    boa.env.time_travel(seconds=3_600)
+    with boa.env.prank(attacker):
+        world.validation.publish_verdict(job_id)
+    assert _names(world.validation.get_logs()) == ["ValidationRequest", "ValidationResponse"]
+    assert world.validation.getValidationStatus(h) == (
+        evaluator,
+        world.provider_id,
+        0,
+        REPORT,
+        "",
+        now(),
+    )
+    # the verdict stays readable in the escrow whatever the job does next
+    with boa.env.prank(world.client_op):
+        escrow.complete(job_id)
+    assert escrow.verdict(job_id) == (evaluator, False, REPORT)
+    with boa.env.prank(evaluator), boa.reverts("validation: verdict published"):
+        world.validation.publish_verdict(job_id)
+
+
+def test_verdict__unknown_job__nothing_to_publish(world, attacker):
+    with boa.env.prank(attacker), boa.reverts("escrow: no verdict"):
+        world.validation.publish_verdict(2**200 + 7)
 
 
 def test_same_principal_job__verdict_recorded_no_reputation(
@@ -1080,6 +1091,7 @@ def test_same_principal_job__verdict_recorded_no_reputation(
     assert world.reputation.calls() == 0
     _, _, _, pay = _split(PRICE)
     assert escrow.balance_of(world.sibling_id, world.token.address) == pay
+    world.validation.publish_verdict(job_id)
     h = world.validation.job_request_hash(job_id)
     assert world.validation.getValidationStatus(h)[:4] == (
         evaluator,
@@ -1104,6 +1116,8 @@ def test_squatted_request_hash__verdict_still_recorded(
     assert v.getSummary(own, [], "") == (1, 100)
     _verdict(world, evaluator, job_id, False)
     assert escrow.job(job_id).status == REJECTED
+    assert v.getSummary(own, [], "") == (1, 100)  # nothing published yet
+    v.publish_verdict(job_id)
     assert v.getValidationStatus(h) == (evaluator, world.provider_id, 0, REPORT, "", now())
     assert v.getSummary(own, [], "") == (0, 0)
     assert v.getSummary(world.provider_id, [evaluator], "") == (1, 0)

@@ -41,7 +41,6 @@ def test_constructor__empty_links__revert(world, governance):
                 world.listings.address,
                 *links,
                 ZERO,
-                ZERO,
             )
 
 

@@ -1,6 +1,7 @@
 """Fixtures for the validation registry: the identity registry, a stand-in
-escrow account (`record_verdict` checks only the caller), the registry wired
-to both, role-named parties and factories for requests and answers."""
+escrow (`MockVerdictSource`: the job verdicts `publish_verdict` reads), the
+registry wired to both, role-named parties and factories for requests,
+answers and published verdicts."""
 
 from __future__ import annotations
 
@@ -13,13 +14,22 @@ from eth_account.signers.local import LocalAccount
 
 from agentmarket.registry import sign_wallet_proof
 
-from .helpers import URI, ZERO_HASH, request_hash
+from .helpers import URI, ZERO_HASH, job_id_of, request_hash
 
 
-@pytest.fixture(scope="session")
-def escrow(keyed: Callable[[str], LocalAccount]) -> str:
-    """The address the registry trusts as the escrow (an account stands in)."""
-    return str(keyed("escrow").address)
+@pytest.fixture(scope="module")
+def verdicts(deployer: str) -> Any:
+    """The stand-in escrow: stores the verdicts the registry publishes."""
+    from conftest import load
+
+    with boa.env.prank(deployer):
+        return load("MockVerdictSource")
+
+
+@pytest.fixture(scope="module")
+def escrow(verdicts: Any) -> str:
+    """The address the registry reads job verdicts from."""
+    return str(verdicts.address)
 
 
 @pytest.fixture(scope="session")
@@ -110,21 +120,23 @@ def respond(validation: Any, validator: str) -> Callable[..., None]:
 
 
 @pytest.fixture
-def verdict(validation: Any, escrow: str, evaluator: str) -> Callable[..., None]:
-    """`verdict(job_id, provider_id, approved, ...)` records a job verdict as the escrow."""
+def verdict(validation: Any, verdicts: Any, evaluator: str, attacker: str) -> Callable[..., int]:
+    """`verdict(n, provider_id, approved, ...)`: the stand-in escrow holds a
+    verdict on job `job_id_of(n, provider_id)`, which `sender` (a stranger
+    by default) publishes; returns the job id."""
 
     def _verdict(
-        job_id: int,
+        n: int,
         provider_id: int,
         approved: bool,
-        tag: str = "job-evaluation",
         response_hash: bytes = ZERO_HASH,
         evaluator_address: str | None = None,
         sender: str | None = None,
-    ) -> None:
-        with boa.env.prank(sender or escrow):
-            validation.record_verdict(
-                job_id, evaluator_address or evaluator, provider_id, approved, response_hash, tag
-            )
+    ) -> int:
+        job_id = job_id_of(n, provider_id)
+        verdicts.set_verdict(job_id, evaluator_address or evaluator, approved, response_hash)
+        with boa.env.prank(sender or attacker):
+            validation.publish_verdict(job_id)
+        return job_id
 
     return _verdict

@@ -101,3 +101,8 @@ class Model:
             and (not tag or t == tag)
         ]
         return (len(picked), sum(picked) // len(picked)) if picked else (0, 0)
+
+
+def job_id_of(n: int, provider_id: int) -> int:
+    """A job id as the escrow builds it: its low 64 bits are the provider."""
+    return (n << 128) | provider_id

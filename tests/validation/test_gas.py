@@ -22,15 +22,18 @@ pytestmark = pytest.mark.ignore_isolation
 # Today's figures, rounded up to the next thousand.
 REQUEST_CEILING = 111_000  # steady state: three fresh words, two rewritten
 RESPONSE_CEILING = 84_000  # first answer, with a tag and a response hash
-VERDICT_TX_CEILING = 150_000  # `record_verdict` sent directly, with a tag and a hash
-VERDICT_LEAN_TX_CEILING = 113_000  # the same without a tag or a hash
+PUBLISH_CEILING = 146_000  # `publish_verdict`, steady state, with a report hash
+PUBLISH_LEAN_CEILING = 124_000  # the same without a report hash
 
 
 class Chain:
-    def __init__(self, principal: str, operator: LocalAccount, escrow: str) -> None:
+    def __init__(self, principal: str, operator: LocalAccount) -> None:
         self.registry = boa.load(str(ROOT / "contracts" / "AgentRegistry.vy"))
+        self.verdicts = boa.load(str(ROOT / "tests" / "mocks" / "MockVerdictSource.vy"))
         self.validation = boa.load(
-            str(ROOT / "contracts" / "ValidationRegistry.vy"), self.registry.address, escrow
+            str(ROOT / "contracts" / "ValidationRegistry.vy"),
+            self.registry.address,
+            self.verdicts.address,
         )
         with boa.env.prank(principal):
             self.agent = self.registry.register("ipfs://agent")
@@ -74,10 +77,10 @@ class Chain:
 
 
 @pytest.fixture
-def chain(principal: str, operator: LocalAccount, escrow: str) -> Iterator[Chain]:
+def chain(principal: str, operator: LocalAccount) -> Iterator[Chain]:
     with own_chain():
         boa.env.set_balance(principal, 10**21)
-        yield Chain(principal, operator, escrow)
+        yield Chain(principal, operator)
 
 
 def test_gas__request_and_response__steady_state(chain: Chain, validator: str) -> None:
@@ -100,15 +103,19 @@ def test_gas__request_and_response__steady_state(chain: Chain, validator: str) -
     assert untagged <= response
 
 
-def test_gas__record_verdict__escrow_call_fits(chain: Chain, escrow: str, validator: str) -> None:
+def test_gas__publish_verdict__fits(chain: Chain, validator: str, attacker: str) -> None:
+    """Publishing a job verdict: a request and its answer in one step, read
+    from the escrow (here its stand-in), paid by whoever publishes."""
     v = chain.validation
-    run_tx(
-        v.record_verdict, 1, validator, chain.agent, True, request_hash("r"), "job", sender=escrow
-    )
-    gas = run_tx(
-        v.record_verdict, 2, validator, chain.agent, False, request_hash("r"), "job", sender=escrow
-    )
-    lean = run_tx(v.record_verdict, 3, validator, chain.agent, True, bytes(32), "", sender=escrow)
-    print(f"record_verdict: steady tx {gas}, without tag or hash {lean}")
-    assert gas <= VERDICT_TX_CEILING
-    assert lean <= VERDICT_LEAN_TX_CEILING
+
+    def publish(n: int, approved: bool, report: bytes) -> int:
+        job_id = (n << 128) | chain.agent
+        chain.verdicts.set_verdict(job_id, validator, approved, report)
+        return run_tx(v.publish_verdict, job_id, sender=attacker)
+
+    publish(1, True, request_hash("r"))
+    gas = publish(2, False, request_hash("r"))
+    lean = publish(3, True, bytes(32))
+    print(f"publish_verdict: steady tx {gas}, without a report hash {lean}")
+    assert gas <= PUBLISH_CEILING
+    assert lean <= PUBLISH_LEAN_CEILING

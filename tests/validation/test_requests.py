@@ -104,12 +104,12 @@ def test_request__hash_used_before__reverts(
 
 
 def test_request__hash_of_a_job_verdict__reverts(
-    validation: Any, verdict: Callable[..., None], agent: int, principal: str, validator: str
+    validation: Any, verdict: Callable[..., int], agent: int, principal: str, validator: str
 ) -> None:
-    verdict(7, agent, True)
+    job_id = verdict(7, agent, True)
 
     with boa.env.prank(principal), boa.reverts("validation: request exists"):
-        validation.validationRequest(validator, agent, URI, validation.job_request_hash(7))
+        validation.validationRequest(validator, agent, URI, validation.job_request_hash(job_id))
 
 
 def test_request__agent_may_name_its_own_principal(
@@ -162,3 +162,9 @@ def test_request__unknown_hash__status_all_empty(validation: Any) -> None:
         False,
         0,
     )
+
+
+def test_request__agent_id_above_64_bits__reverts(validation: Any, principal: str) -> None:
+    """The registry mints ids far below 2**64; the ENTRY word keeps 64 bits."""
+    with boa.env.prank(principal), boa.reverts("validation: agent id too large"):
+        validation.validationRequest(principal, 2**64, URI, request_hash("big"))

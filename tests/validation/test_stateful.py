@@ -30,7 +30,6 @@ def _address(label: str) -> str:
     return str(acct.address)
 
 
-ESCROW = _address("escrow")
 OWNERS = [_address(f"owner{i}") for i in range(N_AGENTS)]
 VALIDATORS = [_address(f"validator{i}") for i in range(N_VALIDATORS)]
 
@@ -38,11 +37,11 @@ VALIDATORS = [_address(f"validator{i}") for i in range(N_VALIDATORS)]
 class ValidationMachine(RuleBasedStateMachine):
     @initialize()
     def deploy(self) -> None:
-        self.escrow = ESCROW
         self.owners = OWNERS
         self.validators = VALIDATORS
         self.registry = load("AgentRegistry")
-        self.v = load("ValidationRegistry", self.registry.address, self.escrow)
+        self.verdict_source = load("MockVerdictSource")
+        self.v = load("ValidationRegistry", self.registry.address, self.verdict_source.address)
         self.agents = []
         for owner in self.owners:
             with boa.env.prank(owner):
@@ -87,17 +86,17 @@ class ValidationMachine(RuleBasedStateMachine):
         a=st.integers(0, N_AGENTS - 1),
         w=st.integers(0, N_VALIDATORS - 1),
         approved=st.booleans(),
-        tag=st.sampled_from(TAGS),
     )
-    def verdict(self, a: int, w: int, approved: bool, tag: str) -> None:
+    def verdict(self, a: int, w: int, approved: bool) -> None:
+        """A job verdict in the escrow (its stand-in), published by an owner."""
         self.n += 1
-        with boa.env.prank(self.escrow):
-            self.v.record_verdict(
-                self.n, self.validators[w], self.agents[a], approved, ZERO_HASH, tag
-            )
-        h = self.v.job_request_hash(self.n)
+        job_id = (self.n << 128) | self.agents[a]
+        self.verdict_source.set_verdict(job_id, self.validators[w], approved, ZERO_HASH)
+        with boa.env.prank(self.owners[w % N_AGENTS]):
+            self.v.publish_verdict(job_id)
+        h = self.v.job_request_hash(job_id)
         self.model.request(h, self.validators[w], self.agents[a])
-        self.model.respond(h, 100 if approved else 0, tag)
+        self.model.respond(h, 100 if approved else 0, "")
         self.hashes.append(h)
         self.verdicts.add(h)
         self._touch(h)
