@@ -278,14 +278,14 @@ def publish_verdict(job_id: uint256):
          blocked by that, nor be shadowed: such a record is replaced. Its
          answer, if any, leaves the summaries; its list entries stay and now
          read as the job verdict.
-    @param job_id The escrow's job id (the escrow reverts "escrow: no
-           verdict" if its evaluator gave none).
+    @param job_id The escrow's job id (reverts "validation: no verdict" if
+           its evaluator gave none, or it names no evaluator).
     """
     evaluator: address = empty(address)
     approved: bool = False
     report_hash: bytes32 = empty(bytes32)
     evaluator, approved, report_hash = staticcall IVerdictSource(ESCROW).verdict(job_id)
-    assert evaluator != empty(address), "validation: no validator"
+    assert evaluator != empty(address), "validation: no verdict"
     request_hash: bytes32 = self._job_request_hash(job_id)
     word: uint256 = self._requests[request_hash]
     if word != 0:

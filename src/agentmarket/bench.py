@@ -80,6 +80,11 @@ TARGETS: dict[str, int] = {
 # job that names none: `hire` reads two more words of the listing's
 # `hire_info` (+121 over the whole life), and a signed offer carries two more
 # signed fields (+256 of calldata alone, +314 over `life_with_offer`).
+# Issue #15 moved the signed-offer path into the OfferBook to give the escrow
+# room under EIP-170: `hire_with_offer` pays the OfferBook-to-escrow call
+# (+3,395, within its own target) and `life_with_offer` with it. `life` moved
+# by one gas: the deployment's addresses changed, and with them the zero bytes
+# of the token address in `hire`'s calldata.
 # Issue #15 moved a verdict's ERC-8004 record out of `approve` and `reject`
 # into `publish_verdict`, a step anyone may take later (~112,000 less for the
 # evaluator); `approve` still misses 95,000: beside the 21,000 base it
@@ -91,8 +96,8 @@ TARGETS: dict[str, int] = {
 # registry's facts and the provider's verdict counter (~30,000).
 MISSED_TARGETS: dict[str, int] = {
     "deliver": 42_751,
-    "life": 255_152,
-    "life_with_offer": 226_375,
+    "life": 255_153,
+    "life_with_offer": 229_770,
     "approve": 104_315,
 }
 
@@ -151,7 +156,7 @@ COLD_CEILINGS: dict[str, int] = {
     "list_cold": 206_000,
     "complete_cold": 228_000,
     "life_cold": 555_000,
-    "life_with_offer_cold": 543_000,
+    "life_with_offer_cold": 546_000,
 }
 
 # What the tests hold every measured step to.
@@ -171,7 +176,7 @@ CEILINGS: dict[str, int] = {
 FRESH_WORDS: dict[str, tuple[int, str]] = {
     "register": (5, "the agent's owner word, three words of a 66-byte URI, the owner's NFT count"),
     "hire": (2, "the job's two words (A: parties, amount, status; B: terms hash)"),
-    "hire_with_offer": (2, "the job's two words; the provider's nonce word exists (256 a word)"),
+    "hire_with_offer": (2, "the job's two words; the OfferBook's nonce word exists (256 a word)"),
     "accept": (0, "rewrites job word A"),
     "deliver": (0, "rewrites job words A and B (status, result hash)"),
     "complete": (0, "pays into existing balance and fee words, rewrites reputation words"),
@@ -230,6 +235,8 @@ FLOORS_OUT = ROOT / "benchmarks" / "floors.json"
 COLD = "_cold"
 # EIP-170: the most runtime code one contract may hold.
 CODE_SIZE_LIMIT = 24_576
+# Issue 15: the escrow keeps this much room under it, for what comes next.
+ESCROW_ROOM = 3_000
 
 CLOCK_START = 2_000_000_000
 TOKEN_UNIT = 10**18
@@ -399,7 +406,9 @@ def bench_offer(
         nonce=nonce,
         expiry=int(bench.w3.eth.get_block("latest")["timestamp"]) + 3_600,
     )
-    return sign_offer(provider_op.account, offer, bench.w3.eth.chain_id, m.escrow.address)
+    return sign_offer(
+        provider_op.account, offer, bench.w3.eth.chain_id, m.escrow.offer_book_address
+    )
 
 
 def gas_register(bench: Bench) -> int:
@@ -440,7 +449,9 @@ def market_steps(bench: Bench) -> dict[str, int]:
 
     signed = m.signed_offer()
     offered = m.client_op.transact(
-        fns.hire_with_offer(signed.offer.as_tuple(), m.client_id, signed.v, signed.r, signed.s)
+        m.escrow.offer_book.functions.hire_with_offer(
+            signed.offer.as_tuple(), m.client_id, signed.v, signed.r, signed.s
+        )
     )
     offer_job = job_id_of(m.escrow, offered)
     offer_deliver = m.deliver(offer_job)
@@ -597,7 +608,9 @@ def cold_steps(bench: Bench) -> dict[str, int]:
     provider = fresh_agent(bench, "offer-provider")
     signed = bench_offer(bench, provider.operator, provider.agent_id, client.agent_id, 1, m)
     offered = client.operator.transact(
-        fns.hire_with_offer(signed.offer.as_tuple(), client.agent_id, signed.v, signed.r, signed.s)
+        m.escrow.offer_book.functions.hire_with_offer(
+            signed.offer.as_tuple(), client.agent_id, signed.v, signed.r, signed.s
+        )
     )
     job_id = job_id_of(m.escrow, offered)
     life = [
@@ -752,6 +765,8 @@ def main(argv: list[str] | None = None) -> int:
         note = f"  floor {floor['floor']:>9,}" if floor else " " * 16
         note += f"  (ceiling {ceiling:,})" if ceiling else ""
         print(f"{name:28s} {gas:>9,}{note}")
+    for name, size in sorted(sizes.items()):
+        print(f"{name:28s} {size:>9,} bytes, {CODE_SIZE_LIMIT - size:,} under EIP-170")
     return 0
 
 

@@ -866,9 +866,11 @@ def _hire_offer(s: Session, text: str, client_id: int, max_price: int | None) ->
         data = json.loads(text)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    escrow = data.get("escrow")
-    if escrow is not None and escrow.lower() != s.escrow.address.lower():
-        raise click.ClickException(f"the offer is for escrow {escrow}, not {s.escrow.address}")
+    book = data.get("offer_book")
+    if book is not None and book.lower() != s.escrow.offer_book_address.lower():
+        raise click.ClickException(
+            f"the offer is for the OfferBook {book}, not {s.escrow.offer_book_address}"
+        )
     if max_price is not None and signed.offer.price > max_price:
         raise click.ClickException(f"the offer costs {signed.offer.price} > {max_price}")
     job_id = s.escrow.hire_with_offer(s.signer, signed, client_id)
@@ -929,8 +931,9 @@ def offer(
         evaluator=evaluator or NO_EVALUATOR,
         evaluator_fee_bps=evaluator_fee_bps,
     )
-    signed = sign_offer(s.signer.account, the_offer, s.w3.eth.chain_id, s.escrow.address)
-    text = signed.to_json(s.w3.eth.chain_id, s.escrow.address)
+    book = s.escrow.offer_book_address
+    signed = sign_offer(s.signer.account, the_offer, s.w3.eth.chain_id, book)
+    text = signed.to_json(s.w3.eth.chain_id, book)
     if out is not None:
         out.write_text(text)
         if not s.as_json:

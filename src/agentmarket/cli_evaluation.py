@@ -138,12 +138,29 @@ def set_(
 @chain_options()
 @click.argument("job_id", type=BIGINT)
 def show(s: Session, job_id: int) -> None:
-    """Who evaluates JOB, and for what fee."""
-    judge = _evaluators(s).evaluator_of(job_id)
-    data = {"job_id": job_id, "evaluator": judge.address, "fee_bps": judge.fee_bps}
+    """Who evaluates JOB, for what fee, and the verdict it gave (kept by the escrow)."""
+    client = _evaluators(s)
+    judge = client.evaluator_of(job_id)
+    given = client.given_verdict(job_id)
+    verdict = None
+    if given is not None:
+        verdict = {"approved": given.approved, "report_hash": "0x" + given.report_hash.hex()}
+    data = {
+        "job_id": job_id,
+        "evaluator": judge.address,
+        "fee_bps": judge.fee_bps,
+        "verdict": verdict,
+    }
     rows = [
         ("job", str(job_id)),
         ("evaluator", judge.address if judge.named else "- (none)"),
         ("fee", f"{judge.fee_bps} bps"),
+        (
+            "verdict",
+            "- (none yet)"
+            if given is None
+            else f"{'approved' if given.approved else 'rejected'}, report "
+            f"0x{given.report_hash.hex()[:12]}…",
+        ),
     ]
     s.emit(data, _table("Evaluator", rows))

@@ -281,7 +281,9 @@ class Demo:
             nonce=1,
             expiry=now + 3_600,
         )
-        signed = sign_offer(reviewer.account, offer, self.w3.eth.chain_id, self.escrow.address)
+        signed = sign_offer(
+            reviewer.account, offer, self.w3.eth.chain_id, self.escrow.offer_book_address
+        )
         job_id = self.escrow.hire_with_offer(
             self.operators["orchestrator"], signed, self.agents["orchestrator"]
         )

@@ -34,10 +34,6 @@ from agentmarket.market import ZERO_HASH, Job, JobStatus
 # The escrow's and the listings' hard cap on an evaluator's fee (10 %).
 MAX_EVALUATOR_FEE_BPS = 1_000
 
-# Job flags (word A) that mark a verdict: the escrow then keeps it.
-FLAG_REJECTED = 8
-FLAG_APPROVED = 16
-
 # Deterministic tasks a re-execution evaluator can recompute: input bytes ->
 # result bytes (`scripts/evaluator.py` and the demo run these).
 TASKS: dict[str, Callable[[bytes], bytes]] = {
@@ -144,10 +140,9 @@ class EvaluatorClient:
 
     def given_verdict(self, job_id: int) -> GivenVerdict | None:
         """The verdict the job's evaluator gave, kept by the escrow (None: none yet)."""
-        flags = int(self.contract.functions.job(job_id).call()[9])
-        if not flags & (FLAG_REJECTED | FLAG_APPROVED):
-            return None
         evaluator, approved, report_hash = self.contract.functions.verdict(job_id).call()
+        if int(evaluator, 16) == 0:
+            return None
         return GivenVerdict(
             job_id, Web3.to_checksum_address(evaluator), bool(approved), bytes(report_hash)
         )

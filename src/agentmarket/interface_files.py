@@ -29,15 +29,15 @@ ERC5267_FIELDS = ["name", "version", "chainId", "verifyingContract", "salt"]
 
 # The contracts that verify a signature, and the type hash constant each checks.
 SIGNED_TYPES: list[tuple[str, str]] = [
-    ("JobEscrow", "OFFER_TYPEHASH"),
+    ("OfferBook", "OFFER_TYPEHASH"),
     ("Tabs", "VOUCHER_TYPEHASH"),
     ("AgentRegistry", "AGENT_WALLET_SET_TYPEHASH"),
 ]
 
 # What each signed type is for, and where the contract checks it.
 SIGNED_TYPE_USE = {
-    "JobEscrow": "a provider's offer; the client submits it with hire_with_offer "
-    "(digest: offer_digest)",
+    "OfferBook": "a provider's offer; the client submits it with hire_with_offer "
+    "(digest: offer_digest), and the escrow opens the job",
     "Tabs": "a client's voucher for the cumulative amount owed on a tab; "
     "redeem / redeem_many (digest: voucher_digest); signed by the tab's signer",
     "AgentRegistry": "ERC-8004 proof that a wallet accepts to act for an agent; "

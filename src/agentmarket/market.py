@@ -275,10 +275,26 @@ class EscrowClient:
     def __init__(self, w3: Web3, address: str) -> None:
         self.w3 = w3
         self.contract = _contract(w3, "JobEscrow", address)
+        self._offer_book: Contract | None = None
 
     @property
     def address(self) -> str:
         return str(self.contract.address)
+
+    @property
+    def offer_book(self) -> Contract:
+        """The OfferBook fixed in the escrow (`OFFERS`): where hires from signed
+        offers go, and the contract offers are signed for."""
+        if self._offer_book is None:
+            at = str(self.contract.functions.OFFERS().call())
+            if int(at, 16) == 0:
+                raise ValueError("this escrow takes no hires from offers (no OfferBook)")
+            self._offer_book = _contract(self.w3, "OfferBook", at)
+        return self._offer_book
+
+    @property
+    def offer_book_address(self) -> str:
+        return str(self.offer_book.address)
 
     # governance: the escrow has no owner; its EscrowGovernor changes its settings
     def governor(self) -> GovernorClient:
@@ -357,16 +373,17 @@ class EscrowClient:
         return self._job_id(signer.transact(fn))
 
     def hire_with_offer(self, signer: Signer, signed: SignedOffer, client_id: int) -> int:
-        fn = self.contract.functions.hire_with_offer(
+        """Hire with a provider's signed offer, through the OfferBook."""
+        fn = self.offer_book.functions.hire_with_offer(
             signed.offer.as_tuple(), client_id, signed.v, signed.r, signed.s
         )
         return self._job_id(signer.transact(fn))
 
     def nonce_used(self, provider_id: int, nonce: int) -> bool:
-        return bool(self.contract.functions.nonce_used(provider_id, nonce).call())
+        return bool(self.offer_book.functions.nonce_used(provider_id, nonce).call())
 
     def cancel_offer_nonce(self, signer: Signer, provider_id: int, nonce: int) -> TxReceipt:
-        return signer.transact(self.contract.functions.cancel_offer_nonce(provider_id, nonce))
+        return signer.transact(self.offer_book.functions.cancel_offer_nonce(provider_id, nonce))
 
     def accept(self, signer: Signer, job_id: int) -> TxReceipt:
         return signer.transact(self.contract.functions.accept(job_id))

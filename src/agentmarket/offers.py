@@ -1,4 +1,8 @@
-"""EIP-712 offers: a provider's signed promise, which a client turns into an accepted job."""
+"""EIP-712 offers: a provider's signed promise, which a client turns into an accepted job.
+
+Offers are signed for the OfferBook (domain "AgentMarket Offers", version 1,
+the OfferBook's address), which checks them and opens the job in the escrow.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +17,8 @@ from web3 import Web3
 
 from agentmarket.eip712 import DOMAIN_FIELDS, domain, json_object, signature_fields
 
-ESCROW_DOMAIN_NAME = "AgentMarket JobEscrow"
-ESCROW_DOMAIN_VERSION = "1"
+OFFER_DOMAIN_NAME = "AgentMarket Offers"
+OFFER_DOMAIN_VERSION = "1"
 NO_EVALUATOR = "0x" + "00" * 20
 
 OFFER_FIELDS = [
@@ -66,15 +70,15 @@ class Offer:
 
 @dataclass(frozen=True)
 class SignedOffer:
-    """An offer with its signature split as the escrow takes it."""
+    """An offer with its signature split as the OfferBook takes it."""
 
     offer: Offer
     v: int
     r: int
     s: int
 
-    def to_dict(self, chain_id: int | None = None, escrow: str | None = None) -> dict[str, Any]:
-        """A JSON-ready form, optionally naming the chain and escrow it was signed for."""
+    def to_dict(self, chain_id: int | None = None, offer_book: str | None = None) -> dict[str, Any]:
+        """A JSON-ready form, optionally naming the chain and OfferBook it was signed for."""
         offer = asdict(self.offer)
         offer["token"] = Web3.to_checksum_address(self.offer.token)
         offer["evaluator"] = Web3.to_checksum_address(self.offer.evaluator)
@@ -85,12 +89,12 @@ class SignedOffer:
         }
         if chain_id is not None:
             data["chain_id"] = chain_id
-        if escrow is not None:
-            data["escrow"] = Web3.to_checksum_address(escrow)
+        if offer_book is not None:
+            data["offer_book"] = Web3.to_checksum_address(offer_book)
         return data
 
-    def to_json(self, chain_id: int | None = None, escrow: str | None = None) -> str:
-        return json.dumps(self.to_dict(chain_id, escrow), indent=2) + "\n"
+    def to_json(self, chain_id: int | None = None, offer_book: str | None = None) -> str:
+        return json.dumps(self.to_dict(chain_id, offer_book), indent=2) + "\n"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SignedOffer:
@@ -124,12 +128,12 @@ class SignedOffer:
 
 
 def random_nonce() -> int:
-    """A fresh offer nonce: 64 random bits (the escrow keeps a bitmap per provider)."""
+    """A fresh offer nonce: 64 random bits (the OfferBook keeps a bitmap per provider)."""
     return secrets.randbits(64)
 
 
-def offer_typed_data(offer: Offer, chain_id: int, escrow: str) -> dict[str, object]:
-    """The EIP-712 typed data of an offer, bound to one chain and one escrow."""
+def offer_typed_data(offer: Offer, chain_id: int, offer_book: str) -> dict[str, object]:
+    """The EIP-712 typed data of an offer, bound to one chain and one OfferBook."""
     message = asdict(offer)
     message["token"] = Web3.to_checksum_address(offer.token)
     message["evaluator"] = Web3.to_checksum_address(offer.evaluator)
@@ -139,14 +143,15 @@ def offer_typed_data(offer: Offer, chain_id: int, escrow: str) -> dict[str, obje
             "Offer": OFFER_FIELDS,
         },
         "primaryType": "Offer",
-        "domain": domain(ESCROW_DOMAIN_NAME, ESCROW_DOMAIN_VERSION, chain_id, escrow),
+        "domain": domain(OFFER_DOMAIN_NAME, OFFER_DOMAIN_VERSION, chain_id, offer_book),
         "message": message,
     }
 
 
-def sign_offer(signer: LocalAccount, offer: Offer, chain_id: int, escrow: str) -> SignedOffer:
-    """Sign `offer` with the provider's principal or operator key."""
+def sign_offer(signer: LocalAccount, offer: Offer, chain_id: int, offer_book: str) -> SignedOffer:
+    """Sign `offer` for the OfferBook at `offer_book` with the provider's
+    principal or operator key."""
     signed = signer.sign_message(
-        encode_typed_data(full_message=offer_typed_data(offer, chain_id, escrow))
+        encode_typed_data(full_message=offer_typed_data(offer, chain_id, offer_book))
     )
     return SignedOffer(offer=offer, v=int(signed.v), r=int(signed.r), s=int(signed.s))

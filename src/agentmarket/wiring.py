@@ -203,6 +203,9 @@ PLAN: tuple[Step, ...] = (
             # move them: the escrow is built for Tabs' predicted address (empty,
             # tabs disabled, when the package has no Tabs artifact).
             a.predicted.get("Tabs", ZERO_ADDRESS),
+            # Hires from providers' signed offers come through the OfferBook
+            # alone, built after the escrow at its predicted address.
+            a.predicted.get("OfferBook", ZERO_ADDRESS),
         ],
     ),
     # Publishes the verdicts of job evaluators read from the escrow, which
@@ -210,6 +213,7 @@ PLAN: tuple[Step, ...] = (
     Step("ValidationRegistry", lambda a, p: [a["AgentRegistry"], a["JobEscrow"]]),
     Step("EscrowGovernor", lambda a, p: [a["JobEscrow"], _guardian(p), _escrow_config(a, p)]),
     Step("Tabs", lambda a, p: [a["JobEscrow"], a["AgentRegistry"]]),
+    Step("OfferBook", lambda a, p: [a["JobEscrow"], a["AgentRegistry"]]),
 )
 
 # Governance is handed over last, by two-step transfer: the deployer proposes,

@@ -198,24 +198,24 @@ def test_offer_replay__across_agents__reverts(world: World) -> None:
     op3: LocalAccount = world.operators[a3][0]
     expiry = now() + 3_600
     mine = (a3, a1, t18.address, PRICE, 3 * DAY, b"\1" * 32, NO_EVALUATOR, 0, 1, expiry)
-    v, r, s = sign_offer(op3, mine, str(d.e.address))
+    v, r, s = sign_offer(op3, mine, str(world.offers.address))
     forged = (a4, *mine[1:])
     with boa.env.prank(d.principal(a1)), boa.reverts("escrow: bad signature"):
-        d.e.hire_with_offer(forged, a1, v, r, s)
+        world.offers.hire_with_offer(forged, a1, v, r, s)
     for_other = (a4, a1, t18.address, PRICE, 3 * DAY, b"\1" * 32, NO_EVALUATOR, 0, 2, expiry)
-    v2, r2, s2 = sign_offer(op3, for_other, str(d.e.address))
+    v2, r2, s2 = sign_offer(op3, for_other, str(world.offers.address))
     with boa.env.prank(d.principal(a1)), boa.reverts("escrow: bad signature"):
-        d.e.hire_with_offer(for_other, a1, v2, r2, s2)
-    assert not d.e.nonce_used(a4, 1) and not d.e.nonce_used(a4, 2)
+        world.offers.hire_with_offer(for_other, a1, v2, r2, s2)
+    assert not world.offers.nonce_used(a4, 1) and not world.offers.nonce_used(a4, 2)
     # control: the genuine offer, and a principal signing for its other agent
     with boa.env.prank(d.principal(a1)):
-        d.e.hire_with_offer(mine, a1, v, r, s)
+        world.offers.hire_with_offer(mine, a1, v, r, s)
     p0: LocalAccount = world.principals[0]
     own = (a2, a3, t18.address, PRICE, 3 * DAY, b"\1" * 32, NO_EVALUATOR, 0, 3, expiry)
-    v3, r3, s3 = sign_offer(p0, own, str(d.e.address))
+    v3, r3, s3 = sign_offer(p0, own, str(world.offers.address))
     d.fund(a3, t18, PRICE)
     with boa.env.prank(d.principal(a3)):
-        d.e.hire_with_offer(own, a3, v3, r3, s3)
+        world.offers.hire_with_offer(own, a3, v3, r3, s3)
     assert d.balances(t18, a1, a3) == [2 * PRICE, 0]
 
 

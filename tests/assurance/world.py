@@ -99,7 +99,7 @@ def typed_digest(separator: bytes, struct_hash: bytes) -> bytes:
 Offer = tuple[int, int, str, int, int, bytes, str, int, int, int]
 
 
-def offer_digest(offer: Offer, chain: int, escrow: str) -> bytes:
+def offer_digest(offer: Offer, chain: int, offer_book: str) -> bytes:
     struct_hash = keccak(
         encode(
             [
@@ -118,7 +118,7 @@ def offer_digest(offer: Offer, chain: int, escrow: str) -> bytes:
             [keccak(OFFER_TYPE), *offer],
         )
     )
-    sep = domain_separator("AgentMarket JobEscrow", "1", chain, to_checksum_address(escrow))
+    sep = domain_separator("AgentMarket Offers", "1", chain, to_checksum_address(offer_book))
     return typed_digest(sep, struct_hash)
 
 
@@ -129,10 +129,11 @@ def _sign(key: bytes, digest: bytes) -> tuple[int, int, int]:
 
 
 def sign_offer(
-    signer: LocalAccount, offer: Offer, escrow: str, chain: int | None = None
+    signer: LocalAccount, offer: Offer, offer_book: str, chain: int | None = None
 ) -> tuple[int, int, int]:
-    """(v, r, s) of `signer` over the offer for `escrow` on `chain` (default: this chain)."""
-    digest = offer_digest(offer, chain_id() if chain is None else chain, escrow)
+    """(v, r, s) of `signer` over the offer for the OfferBook `offer_book` on
+    `chain` (default: this chain)."""
+    digest = offer_digest(offer, chain_id() if chain is None else chain, offer_book)
     return _sign(bytes(signer.key), digest)
 
 
@@ -179,6 +180,7 @@ class World:
     resolver: Any
     reputation: Any
     validation: Any
+    offers: Any
     escrow: Any
     governor: Any
     tabs: Any
@@ -222,12 +224,14 @@ def build(keyed: Callable[[str], LocalAccount]) -> World:
         listings = load("ServiceListings", registry.address, guardian)
         panel = load("ArbiterPanel", arbiters, 2)
         # The resolver is built for the escrow's address: after it come the
-        # reputation and validation registries, the escrow, its governor and
-        # the tabs (governance's next five CREATEs); the escrow fixes the
-        # governor's and the tabs' addresses as its GOVERNOR and TABS.
+        # reputation and validation registries, the escrow, its governor, the
+        # tabs and the offer book (governance's next six CREATEs); the escrow
+        # fixes the governor's, the tabs' and the offer book's addresses as
+        # its GOVERNOR, TABS and OFFERS.
         resolver = load("DisputeResolver", predict_address(governance, ahead=3), registry.address)
         escrow_at = predict_address(governance, ahead=2)
         tabs_at = predict_address(governance, ahead=4)
+        offers_at = predict_address(governance, ahead=5)
         reputation = load("ReputationRegistry", escrow_at)
         validation = load("ValidationRegistry", registry.address, escrow_at)
     escrow = _deploy_escrow(
@@ -239,11 +243,14 @@ def build(keyed: Callable[[str], LocalAccount]) -> World:
         reputation,
         resolver,
         tabs_at,
+        offers_at,
     )
     governor = governor_of(escrow)
     with boa.env.prank(governance):
         tabs = load("Tabs", escrow.address, registry.address)
+        offers = load("OfferBook", escrow.address, registry.address)
     assert (str(escrow.address), str(tabs.address)) == (escrow_at, tabs_at)
+    assert str(offers.address) == offers_at
     assert str(governor.ESCROW()) == str(escrow.address)
     assert str(escrow.TABS()) == tabs_at
     assert str(resolver.HOST()) == str(escrow.address)
@@ -295,6 +302,7 @@ def build(keyed: Callable[[str], LocalAccount]) -> World:
         escrow=escrow,
         governor=governor,
         tabs=tabs,
+        offers=offers,
         hostile=hostile,
         hostile_owner=str(deployer),
         tokens=tokens,

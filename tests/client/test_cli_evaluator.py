@@ -151,7 +151,7 @@ def test_evaluator__approves_a_correct_delivery__fee_and_validation_record(
 
     job = delivered(am, listing_id, cid, INPUT.upper())
     shown = am("evaluator", "show", job, "--json").json()
-    assert shown == {"job_id": int(job), "evaluator": judge, "fee_bps": FEE_BPS}
+    assert shown == {"job_id": int(job), "evaluator": judge, "fee_bps": FEE_BPS, "verdict": None}
     table = am("evaluator", "show", job)
     assert table.code == 0 and judge in table.out and f"{FEE_BPS} bps" in table.out
 
@@ -168,6 +168,8 @@ def test_evaluator__approves_a_correct_delivery__fee_and_validation_record(
     assert out["delivered_hash"] == out["expected_hash"] == expected
     assert out["method"] == "re-execution:uppercase" and out["job_id"] == job
     assert out["published"] is True
+    given = am("evaluator", "show", job, "--json").json()["verdict"]
+    assert given == {"approved": True, "report_hash": out["report_hash"]}
     report = {k: v for k, v in out.items() if k not in ("report_hash", "sent", "published")}
     canonical = json.dumps(report, sort_keys=True, separators=(",", ":"))
     assert out["report_hash"] == Web3.keccak(text=canonical).to_0x_hex()

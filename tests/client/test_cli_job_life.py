@@ -145,7 +145,7 @@ def test_offer__signed_by_provider_operator__hired_with_file(am: Invoke, world: 
     job = str(hired["job_id"])
     # the same offer cannot be taken twice
     again = am("hire-offer", str(offer_file), "--client", str(cid), signer="client_operator")
-    assert again.code == 1 and again.err.startswith("error: escrow:")
+    assert again.code == 1 and again.err.strip() == "error: offers: nonce used"
     assert am("deliver", job, "--final-price", str(25 * UNIT), signer="provider_operator").code == 0
     done = am("complete", job, "--json", signer="client_operator").json()
     assert done["status"] == "completed"

@@ -114,12 +114,13 @@ def _deploy_escrow(
     rep: Any,
     resolver: Any,
     tabs: Any = ZERO,
+    offers: Any = ZERO,
 ) -> Any:
     """Deploy JobEscrow and its EscrowGovernor (governance's next two
     CREATEs; the escrow is built for the governor's predicted address, the
     governor writes config 1 and lifts the escrow's initial pause).
-    `rep`/`resolver`/`tabs` are contracts or addresses (`tabs` empty by
-    default: disabled). `governor_of(escrow)`
+    `rep`/`resolver`/`tabs`/`offers` are contracts or addresses (`tabs` and
+    `offers` empty by default: disabled). `governor_of(escrow)`
     gives the governor."""
     governor_at = predict_address(governance, ahead=1)
     with boa.env.prank(governance):
@@ -131,10 +132,16 @@ def _deploy_escrow(
             getattr(resolver, "address", resolver),
             governor_at,
             getattr(tabs, "address", tabs),
+            getattr(offers, "address", offers),
         )
         governor = load("EscrowGovernor", escrow.address, guardian, config_tuple(fee_recipient))
     assert governor.address == governor_at
     return escrow
+
+
+def offers_of(escrow: Any) -> Any:
+    """The OfferBook of `escrow` (its only source of hires from offers)."""
+    return deployer_of("OfferBook").at(escrow.OFFERS())
 
 
 def governor_of(escrow: Any) -> Any:
@@ -146,14 +153,19 @@ def deploy_with_real_reputation(
     registry: Any, listings: Any, governance: str, guardian: str, fee_recipient: str, resolver: Any
 ) -> tuple[Any, Any]:
     """The production order: ReputationRegistry first, built for the escrow's
-    predicted address (governance's next CREATE after it), then the escrow."""
+    predicted address (governance's next CREATE after it), then the escrow,
+    its governor and its OfferBook (`offers_of`)."""
     escrow_at = predict_address(governance, ahead=1)
+    offers_at = predict_address(governance, ahead=3)
     with boa.env.prank(governance):
         reputation = load("ReputationRegistry", escrow_at)
     escrow = _deploy_escrow(
-        registry, listings, governance, guardian, fee_recipient, reputation, resolver
-    )
+        registry, listings, governance, guardian, fee_recipient, reputation, resolver,
+        offers=offers_at,
+    )  # fmt: skip
     assert escrow.address == escrow_at
+    with boa.env.prank(governance):
+        assert load("OfferBook", escrow.address, registry.address).address == offers_at
     return escrow, reputation
 
 
@@ -181,6 +193,8 @@ def build_world(
     with boa.env.prank(governance):
         validation = load("ValidationRegistry", registry.address, predict_address(governance, 1))
     tabs_at = predict_address(governance, ahead=2) if with_tabs else ZERO
+    # The OfferBook comes last, after the escrow, its governor (and Tabs).
+    offers_at = predict_address(governance, ahead=3 if with_tabs else 2)
     escrow = _deploy_escrow(
         registry,
         listings,
@@ -190,6 +204,7 @@ def build_world(
         reputation,
         resolver,
         tabs_at,
+        offers_at,
     )
     assert validation.ESCROW() == escrow.address
     governor = governor_of(escrow)
@@ -198,6 +213,9 @@ def build_world(
         with boa.env.prank(governance):
             tabs = load("Tabs", escrow.address, registry.address)
         assert tabs.address == tabs_at
+    with boa.env.prank(governance):
+        offers = load("OfferBook", escrow.address, registry.address)
+    assert offers.address == offers_at
     reputation.set_escrow(escrow.address)
     reputation.set_keep_last(True)
     resolver.set_escrow(escrow.address)
@@ -229,6 +247,7 @@ def build_world(
         governor=governor,
         validation=validation,
         tabs=tabs,
+        offers=offers,
         reputation=reputation,
         resolver=resolver,
         token=token,
@@ -352,7 +371,7 @@ def offer(world: SimpleNamespace) -> Callable[..., tuple[Any, ...]]:
 
     def _offer(signer: LocalAccount | None = None, **overrides: Any) -> tuple[Any, ...]:
         fields = offer_fields(world, **overrides)
-        return sign_offer(world.escrow, signer or world.provider_key, fields)
+        return sign_offer(world.offers, signer or world.provider_key, fields)
 
     return _offer
 
@@ -387,10 +406,12 @@ def job_in(
 def deploy_escrow(
     world: SimpleNamespace, governance: str, guardian: str, fee_recipient: str
 ) -> Callable[..., Any]:
-    """A second escrow on the same registry and listings."""
+    """A second escrow on the same registry and listings; `with_offers`: with
+    an OfferBook of its own (`offers_of`)."""
 
-    def _deploy() -> Any:
-        return _deploy_escrow(
+    def _deploy(with_offers: bool = False) -> Any:
+        offers_at = predict_address(governance, ahead=2) if with_offers else ZERO
+        escrow = _deploy_escrow(
             world.registry,
             world.listings,
             governance,
@@ -398,6 +419,13 @@ def deploy_escrow(
             fee_recipient,
             world.reputation,
             world.resolver,
+            offers=offers_at,
         )
+        if with_offers:
+            with boa.env.prank(governance):
+                assert load("OfferBook", escrow.address, world.registry.address).address == (
+                    offers_at
+                )
+        return escrow
 
     return _deploy

@@ -21,7 +21,14 @@ from typing import Any
 
 import boa
 
-from .conftest import CONTRACTS, build_world, deploy_with_real_reputation, governor_of, load
+from .conftest import (
+    CONTRACTS,
+    build_world,
+    deploy_with_real_reputation,
+    governor_of,
+    load,
+    offers_of,
+)
 from .helpers import (
     DELIVERY_TIME,
     E18,
@@ -129,9 +136,11 @@ def _measure(world: Any, funder: str) -> dict[str, int]:
         )
     info = world.listings.hire_info(lid)
 
+    offers = offers_of(escrow)
+
     def offer(nonce: int, expiry: int) -> Any:
         return sign_offer(
-            escrow,
+            offers,
             world.provider_key,
             offer_fields(world, nonce=nonce, expiry=expiry),
         )
@@ -180,11 +189,11 @@ def _measure(world: Any, funder: str) -> dict[str, int]:
         o, v, r, s = offer(nonce=nonce, expiry=now() + 3600)
         with boa.env.prank(world.client_op):
             if gas is None:
-                job_id = escrow.hire_with_offer(o, world.client_id, v, r, s)
+                job_id = offers.hire_with_offer(o, world.client_id, v, r, s)
             else:
                 box = []
                 gas["hire_with_offer"] = tx_gas(
-                    escrow, lambda: box.append(escrow.hire_with_offer(o, world.client_id, v, r, s))
+                    offers, lambda: box.append(offers.hire_with_offer(o, world.client_id, v, r, s))
                 )
                 job_id = box[0]
         with boa.env.prank(world.provider_op):

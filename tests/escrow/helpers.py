@@ -65,12 +65,12 @@ def offer_fields(world: Any, **overrides: Any) -> dict[str, Any]:
 
 
 def sign_offer(
-    escrow: Any, signer: LocalAccount, offer: dict[str, Any], chain_id: int | None = None
+    offer_book: Any, signer: LocalAccount, offer: dict[str, Any], chain_id: int | None = None
 ) -> tuple[tuple[Any, ...], int, int, int]:
-    """Sign an offer for `escrow` with the client's EIP-712 helper; returns
-    (offer tuple, v, r, s)."""
+    """Sign an offer for `offer_book` (the OfferBook) with the client's EIP-712
+    helper; returns (offer tuple, v, r, s)."""
     chain = chain_id if chain_id is not None else boa.env.evm.patch.chain_id
-    signed = offers.sign_offer(signer, offers.Offer(**offer), chain, str(escrow.address))
+    signed = offers.sign_offer(signer, offers.Offer(**offer), chain, str(offer_book.address))
     return signed.offer.as_tuple(), signed.v, signed.r, signed.s
 
 

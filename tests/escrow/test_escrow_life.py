@@ -6,7 +6,7 @@ from __future__ import annotations
 import boa
 import pytest
 
-from .conftest import config_tuple, governor_of
+from .conftest import config_tuple, governor_of, offers_of
 from .helpers import (
     ACCEPT_WINDOW,
     ACCEPTED,
@@ -397,42 +397,42 @@ def test_offer__starts_accepted_and_nonce_is_spent(world, fund, offer, escrow):
     fund()
     o, v, r, s = offer(nonce=7)
     with boa.env.prank(world.client_op):
-        job_id = escrow.hire_with_offer(o, world.client_id, v, r, s)
+        job_id = world.offers.hire_with_offer(o, world.client_id, v, r, s)
         job = escrow.job(job_id)
         assert (job.status, job.deadline) == (ACCEPTED, now() + DELIVERY_TIME)
         # Two hires racing for one nonce: the second loses.
-        with boa.reverts("escrow: nonce used"):
-            escrow.hire_with_offer(o, world.client_id, v, r, s)
-    assert escrow.nonce_used(world.provider_id, 7)
+        with boa.reverts("offers: nonce used"):
+            world.offers.hire_with_offer(o, world.client_id, v, r, s)
+    assert world.offers.nonce_used(world.provider_id, 7)
 
 
 def test_offer__expiry_minus_one_zero(world, fund, offer, escrow):
     fund()
     o, v, r, s = offer(expiry=now() + 100)
     _at(now() + 100, 0)
-    with boa.env.prank(world.client_op), boa.reverts("escrow: offer expired"):
-        escrow.hire_with_offer(o, world.client_id, v, r, s)
+    with boa.env.prank(world.client_op), boa.reverts("offers: offer expired"):
+        world.offers.hire_with_offer(o, world.client_id, v, r, s)
     _at(now() - 1, 0)
     with boa.env.prank(world.client_op):
-        escrow.hire_with_offer(o, world.client_id, v, r, s)
+        world.offers.hire_with_offer(o, world.client_id, v, r, s)
 
 
 def test_offer__wrong_client_or_signer_or_cancelled__reverts(world, fund, offer, escrow, keyed):
     fund()
     o, v, r, s = offer(client_id=world.sibling_id)
-    with boa.env.prank(world.client_op), boa.reverts("escrow: offer not for client"):
-        escrow.hire_with_offer(o, world.client_id, v, r, s)
+    with boa.env.prank(world.client_op), boa.reverts("offers: offer not for client"):
+        world.offers.hire_with_offer(o, world.client_id, v, r, s)
     o, v, r, s = offer(signer=keyed("attacker"), nonce=2)
     with boa.env.prank(world.client_op), boa.reverts("escrow: bad signature"):
-        escrow.hire_with_offer(o, world.client_id, v, r, s)
+        world.offers.hire_with_offer(o, world.client_id, v, r, s)
     o, v, r, s = offer(nonce=3)
     with boa.env.prank(world.provider_op):
-        escrow.cancel_offer_nonce(world.provider_id, 3)
-    with boa.env.prank(world.client_op), boa.reverts("escrow: nonce used"):
-        escrow.hire_with_offer(o, world.client_id, v, r, s)
+        world.offers.cancel_offer_nonce(world.provider_id, 3)
+    with boa.env.prank(world.client_op), boa.reverts("offers: nonce used"):
+        world.offers.hire_with_offer(o, world.client_id, v, r, s)
     o, v, r, s = offer(nonce=4)
     with boa.env.prank(world.client_op), boa.reverts("ecdsa: invalid signature `s` value"):
-        escrow.hire_with_offer(o, world.client_id, 55 - v, r, SECP256K1_N - s)
+        world.offers.hire_with_offer(o, world.client_id, 55 - v, r, SECP256K1_N - s)
 
 
 def test_offer__replay_on_other_escrow_and_chain__reverts(
@@ -440,16 +440,16 @@ def test_offer__replay_on_other_escrow_and_chain__reverts(
 ):
     fund()
     o, v, r, s = offer()
-    other = deploy_escrow()
+    other = deploy_escrow(with_offers=True)
     with boa.env.prank(world.governance):
         governor_of(other).set_token(world.token.address, True, 10**18)
     with boa.env.prank(world.client_op), boa.reverts("escrow: bad signature"):
-        other.hire_with_offer(o, world.client_id, v, r, s)
+        offers_of(other).hire_with_offer(o, world.client_id, v, r, s)
     chain_id = boa.env.evm.patch.chain_id
     boa.env.evm.patch.chain_id = chain_id + 1
     try:
         with boa.env.prank(world.client_op), boa.reverts("escrow: bad signature"):
-            escrow.hire_with_offer(o, world.client_id, v, r, s)
+            world.offers.hire_with_offer(o, world.client_id, v, r, s)
     finally:
         boa.env.evm.patch.chain_id = chain_id
 
@@ -551,7 +551,7 @@ def test_pause__blocks_entries_only(world, fund, job_in, offer, create_listing, 
         escrow.hire(lid, world.client_id, info.token, info.price, info.version)
     o, v, r, s = offer()
     with boa.env.prank(world.client_op), boa.reverts("escrow: paused"):
-        escrow.hire_with_offer(o, world.client_id, v, r, s)
+        world.offers.hire_with_offer(o, world.client_id, v, r, s)
     with boa.env.prank(world.client_op):
         escrow.complete(delivered)
     with boa.env.prank(world.provider_op):

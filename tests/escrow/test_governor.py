@@ -44,7 +44,7 @@ def events(contract: Any, name: str) -> list[Any]:
 
 def bare_escrow(world: Any, governor_at: str) -> Any:
     """A JobEscrow on the world's registry, listings, reputation and resolver,
-    with no tabs, whose governor is to come at
+    with no tabs and no offer book, whose governor is to come at
     `governor_at` (deployed by the caller's prank)."""
     return load(
         "JobEscrow",
@@ -53,6 +53,7 @@ def bare_escrow(world: Any, governor_at: str) -> Any:
         world.reputation.address,
         world.resolver.address,
         governor_at,
+        ZERO,
         ZERO,
     )
 

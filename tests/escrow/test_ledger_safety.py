@@ -190,7 +190,7 @@ def test_pause__blocks_every_entry_and_no_exit(
         escrow.hire(lid, world.client_id, info.token, info.price, info.version)
     o, v, r, s = offer()
     with boa.env.prank(world.client_op), boa.reverts("escrow: paused"):
-        escrow.hire_with_offer(o, world.client_id, v, r, s)
+        world.offers.hire_with_offer(o, world.client_id, v, r, s)
     with boa.env.prank(world.provider_op), boa.reverts("pausable: contract is paused"):
         listings.create_listing(world.provider_id, TAG, world.token.address, PRICE, 60, TERMS, "u")
 
@@ -199,7 +199,7 @@ def test_pause__blocks_every_entry_and_no_exit(
         escrow.accept(requested[0])
         escrow.decline(requested[1])
         escrow.deliver(accepted[0], RESULT, "u")
-        escrow.cancel_offer_nonce(world.provider_id, 99)
+        world.offers.cancel_offer_nonce(world.provider_id, 99)
         listings.update_listing(lid, world.token.address, PRICE, 60, TERMS, "u")
         listings.pause_listing(lid)
         listings.resume_listing(lid)

@@ -41,6 +41,7 @@ def test_constructor__empty_links__revert(world, governance):
                 world.listings.address,
                 *links,
                 ZERO,
+                ZERO,
             )
 
 
@@ -94,14 +95,14 @@ def test_hire_with_offer__bad_terms__revert(world, fund, offer, escrow, field, v
         client_id = value
     o, v, r, s = offer(**overrides)
     with boa.env.prank(world.client_op), boa.reverts(reason):
-        escrow.hire_with_offer(o, client_id, v, r, s)
+        world.offers.hire_with_offer(o, client_id, v, r, s)
 
 
 def test_hire_with_offer__bounds_accepted(world, fund, offer, escrow):
     fund(amount=200 * PRICE)
     o, v, r, s = offer(delivery_time=YEAR, price=1)
     with boa.env.prank(world.client_op):
-        escrow.hire_with_offer(o, world.client_id, v, r, s)
+        world.offers.hire_with_offer(o, world.client_id, v, r, s)
 
 
 def test_hire__too_many_jobs_of_a_pair_in_one_block__reverts(world, fund, create_listing, escrow):
@@ -167,7 +168,12 @@ def _strings(contract: str, prefix: str) -> set[str]:
 
 @pytest.mark.parametrize(
     ("contract", "prefix"),
-    [("JobEscrow", "escrow"), ("EscrowGovernor", "governor"), ("ServiceListings", "listings")],
+    [
+        ("JobEscrow", "escrow"),
+        ("EscrowGovernor", "governor"),
+        ("ServiceListings", "listings"),
+        ("OfferBook", "offers"),
+    ],
 )
 def test_every_revert_string_is_tested(contract, prefix):
     tests = "".join(

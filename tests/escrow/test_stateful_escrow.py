@@ -264,12 +264,14 @@ class EscrowMachine(RuleBasedStateMachine):
             "nonce": self.nonce,
             "expiry": now() + 3_600,
         }
-        o, v, r, s = sign_offer(self.e, self.world.provider_key, fields)
+        o, v, r, s = sign_offer(self.world.offers, self.world.provider_key, fields)
         sender, _ = self._client_actor(by_principal)
         ok, _, window = self._hire_ok(by_principal, price)
         ok = ok and self.nonce not in self.used_nonces
         with boa.env.prank(sender):
-            job_id = self._do(ok, lambda: self.e.hire_with_offer(o, self.client, v, r, s))
+            job_id = self._do(
+                ok, lambda: self.world.offers.hire_with_offer(o, self.client, v, r, s)
+            )
         if ok:
             self.used_nonces.add(self.nonce)
             self._opened(int(job_id), self.provider, price, A, window, by_principal)

@@ -3,8 +3,8 @@
 @title Mock escrow for the validation tests: a job verdict source
 @license MIT
 @notice Stands in for JobEscrow towards ValidationRegistry: `set_verdict`
-        stores what `verdict` returns, and `verdict` reverts with the
-        escrow's message for a job without one. Test use only.
+        stores what `verdict` returns; a job without one reads all empty,
+        as in the escrow. Test use only.
 @custom:security None: a test double.
 """
 
@@ -13,7 +13,6 @@ struct Verdict:
     evaluator: address
     approved: bool
     report_hash: bytes32
-    given: bool
 
 
 _verdicts: HashMap[uint256, Verdict]
@@ -28,9 +27,7 @@ def set_verdict(job_id: uint256, evaluator: address, approved: bool, report_hash
     @param approved The verdict.
     @param report_hash The report hash.
     """
-    self._verdicts[job_id] = Verdict(
-        evaluator=evaluator, approved=approved, report_hash=report_hash, given=True
-    )
+    self._verdicts[job_id] = Verdict(evaluator=evaluator, approved=approved, report_hash=report_hash)
 
 
 @view
@@ -39,10 +36,9 @@ def verdict(job_id: uint256) -> (address, bool, bytes32):
     """
     @notice A job's verdict, as JobEscrow answers it.
     @param job_id The job.
-    @return evaluator The evaluator.
+    @return evaluator The evaluator (empty: no verdict).
     @return approved The verdict.
     @return report_hash The report hash.
     """
     v: Verdict = self._verdicts[job_id]
-    assert v.given, "escrow: no verdict"
     return v.evaluator, v.approved, v.report_hash

@@ -52,3 +52,9 @@ def test_every_step__costs_at_least_its_floor(
 def test_every_contract__fits_the_code_size_limit(measured_sizes: dict[str, int]) -> None:
     too_big = {n: size for n, size in measured_sizes.items() if size > bench.CODE_SIZE_LIMIT}
     assert not too_big, f"over EIP-170's {bench.CODE_SIZE_LIMIT:,} bytes: {too_big}"
+
+
+def test_escrow__keeps_its_room_under_the_limit(measured_sizes: dict[str, int]) -> None:
+    """Issue 15: JobEscrow stays at least 3,000 bytes under EIP-170."""
+    room = bench.CODE_SIZE_LIMIT - measured_sizes["JobEscrow"]
+    assert room >= bench.ESCROW_ROOM, f"JobEscrow has {room:,} bytes left"

@@ -98,11 +98,11 @@ def sign(key: Any, data: dict[str, Any], contract: str) -> Any:
     return signed
 
 
-@pytest.mark.parametrize("contract", ["JobEscrow", "Tabs", "AgentRegistry"])
+@pytest.mark.parametrize("contract", ["OfferBook", "Tabs", "AgentRegistry"])
 def test_eip712_domain__matches_the_contracts_erc5267_view(
     world: SimpleNamespace, contract: str
 ) -> None:
-    deployed = {"JobEscrow": world.escrow, "Tabs": world.tabs, "AgentRegistry": world.registry}
+    deployed = {"OfferBook": world.offers, "Tabs": world.tabs, "AgentRegistry": world.registry}
     fields, name, version, chain_id, address, salt, extensions = deployed[contract].eip712Domain()
     entry = EIP712["contracts"][contract]
     assert "0x" + bytes(fields).hex() == entry["eip712DomainFields"] == "0x0f"
@@ -117,13 +117,13 @@ def test_eip712_domain__matches_the_contracts_erc5267_view(
 def test_offer_signed_from_the_file__is_hired(world: SimpleNamespace, fund: Any) -> None:
     fund()
     fields = offer_fields(world, nonce=41, evaluator="0x" + "00" * 20, evaluator_fee_bps=0)
-    data = typed_data("JobEscrow", world.escrow.address, fields)
-    signed = sign(world.provider_key, data, "JobEscrow")
-    entry = EIP712["contracts"]["JobEscrow"]
+    data = typed_data("OfferBook", world.offers.address, fields)
+    signed = sign(world.provider_key, data, "OfferBook")
+    entry = EIP712["contracts"]["OfferBook"]
     offer = tuple(fields[f["name"]] for f in entry["types"]["Offer"])
-    assert world.escrow.offer_digest(offer) == bytes(signed.message_hash)
+    assert world.offers.offer_digest(offer) == bytes(signed.message_hash)
     with boa.env.prank(world.client_op):
-        job_id = world.escrow.hire_with_offer(offer, world.client_id, signed.v, signed.r, signed.s)
+        job_id = world.offers.hire_with_offer(offer, world.client_id, signed.v, signed.r, signed.s)
     assert world.escrow.job(job_id).status == CONSTANTS["JobEscrow"]["job_statuses"]["ACCEPTED"]
 
 

@@ -68,13 +68,13 @@ def test_publish__anyone_may__the_evaluator_and_a_stranger_alike(
 
 
 def test_publish__no_verdict_in_the_escrow__reverts(validation: Any, attacker: str) -> None:
-    with boa.env.prank(attacker), boa.reverts("escrow: no verdict"):
+    """The escrow reads a job without a verdict as an empty evaluator."""
+    with boa.env.prank(attacker), boa.reverts("validation: no verdict"):
         validation.publish_verdict(job_id_of(5, 1))
 
 
 def test_publish__empty_evaluator__reverts(verdict: Callable[..., int], agent: int) -> None:
-    """The escrow never gives one; the registry refuses it anyway."""
-    with boa.reverts("validation: no validator"):
+    with boa.reverts("validation: no verdict"):
         verdict(1, agent, True, evaluator_address=ZERO_ADDRESS)
 
 
