@@ -843,17 +843,20 @@ def _is_valid_signature(signer: address, digest: bytes32, signature: Bytes[MAX_S
          ("ecdsa: invalid signature") as before.
     """
     sig_length: uint256 = len(signature)
-    if sig_length == 65 or sig_length == 64:
-        r0: uint256 = extract32(signature, 0, output_type=uint256)
-        s0: uint256 = extract32(signature, 32, output_type=uint256)
-        v0: uint256 = 0
+    account_sized: bool = sig_length == 65 or sig_length == 64
+    r: uint256 = 0
+    s: uint256 = 0
+    v: uint256 = 0
+    if account_sized:
+        r = extract32(signature, 0, output_type=uint256)
+        s = extract32(signature, 32, output_type=uint256)
         if sig_length == 65:
-            v0 = convert(slice(signature, 64, 1), uint256)
+            v = convert(slice(signature, 64, 1), uint256)
         else:
-            # EIP-2098: the top bit of `vs` is v - 27
-            v0 = (s0 >> 255) + 27
-            s0 = s0 & convert(max_value(int256), uint256)
-        if s0 <= MAX_LOW_S and ecrecover(digest, v0, r0, s0) == signer:
+            # EIP-2098 (as snekmate's `_try_recover_r_vs`): `vs` = v - 27 | s
+            v = (s >> 255) + 27
+            s = s & convert(max_value(int256), uint256)
+        if s <= MAX_LOW_S and ecrecover(digest, v, r, s) == signer:
             return True
     if signer.is_contract:
         success: bool = False
@@ -873,17 +876,11 @@ def _is_valid_signature(signer: address, digest: bytes32, signature: Bytes[MAX_S
             and len(response) == 32
             and convert(response, bytes32) == convert(ERC1271_MAGIC, bytes32)
         )
-    r: uint256 = 0
-    if sig_length == 65:
-        r = extract32(signature, 0, output_type=uint256)
-        s: uint256 = extract32(signature, 32, output_type=uint256)
-        v: uint256 = convert(slice(signature, 64, 1), uint256)
-        return ecdsa._try_recover_vrs(digest, v, r, s) == signer
-    if sig_length == 64:
-        r = extract32(signature, 0, output_type=uint256)
-        vs: uint256 = extract32(signature, 32, output_type=uint256)
-        return ecdsa._try_recover_r_vs(digest, r, vs) == signer
-    return False
+    if not account_sized:
+        return False
+    # an account's signature that did not pass: snekmate reverts for a high
+    # `s` or no signer, or returns the other signer it recovers
+    return ecdsa._try_recover_vrs(digest, v, r, s) == signer
 
 
 @internal
