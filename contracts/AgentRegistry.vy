@@ -124,6 +124,9 @@ ERC1271_MAGIC: constant(bytes4) = 0x1626BA7E
 # @dev Longest wallet proof: room for a Safe's or a passkey wallet's ERC-1271
 # signature; an EOA's is 64 or 65 bytes.
 MAX_SIGNATURE: constant(uint256) = 1024
+# @dev The largest `s` an account's signature may have (secp256k1n / 2), as
+# snekmate's `ecdsa` refuses a higher one (malleability).
+MAX_LOW_S: constant(uint256) = 57896044618658097711785492504343953926418782139537452191302581570759080747168
 
 
 # @dev One `register` metadata entry (ERC-8004 `MetadataEntry`).
@@ -453,9 +456,14 @@ def setAgentWallet(
     @dev The signed struct binds the agent, the wallet, the current owner and
          the deadline, under this chain's id and this registry's address; so a
          proof cannot be replayed on another chain, registry or agent, nor
-         after the token changed hands. A contract wallet proves control by
-         ERC-1271. ECDSA signatures with a high `s` are refused (snekmate
-         reverts "ecdsa: invalid signature `s` value").
+         after the token changed hands. An account proves control by ECDSA
+         (checked first, and enough: no code lookup for an account); a
+         contract wallet by ERC-1271. ECDSA signatures with a high `s` are
+         refused (snekmate reverts "ecdsa: invalid signature `s` value").
+         Gas (issue 15): an agent's first explicit operator writes its
+         operator word fresh and clears the registration's default-wallet
+         flag in the owner's word; a later rotation only rewrites the
+         operator word.
     @param agentId The agent id.
     @param newWallet The operator wallet.
     @param deadline Unix time before which the proof is valid; at most five
@@ -485,7 +493,8 @@ def setAgentWallet(
         if self._wallet[agentId] != 0:
             self._wallet[agentId] = 0
     else:
-        self._agents[agentId] = packed & ~WALLET_IS_OWNER_BIT
+        if packed & WALLET_IS_OWNER_BIT != 0:
+            self._agents[agentId] = packed & ~WALLET_IS_OWNER_BIT
         word: uint256 = convert(newWallet, uint256)
         if packed & FROZEN_BIT != 0:
             word |= WALLET_FROZEN_BIT
@@ -822,10 +831,33 @@ def _check_receiver(sender: address, receiver: address, agent_id: uint256, data:
 @internal
 def _is_valid_signature(signer: address, digest: bytes32, signature: Bytes[MAX_SIGNATURE]) -> bool:
     """
-    @dev A contract signer answers by ERC-1271 with the whole signature; an
-         account's 64- or 65-byte ECDSA signature is recovered with snekmate,
-         which refuses a high `s` and a zero signer.
+    @dev First the common case: a 64- or 65-byte ECDSA signature with a low
+         `s` that recovers to `signer` is accepted at once, without asking
+         whether `signer` has code (a cold account access: 2,600 gas). Only
+         the holder of `signer`'s key can make one; an address with code
+         that recovers from a signature is an account with an EIP-7702
+         delegation, which that key controls. Otherwise a contract signer
+         answers by ERC-1271 with the whole signature, and an account's
+         signature goes through snekmate's recovery, which refuses a high
+         `s` ("ecdsa: invalid signature `s` value") and a zero signer
+         ("ecdsa: invalid signature") as before.
     """
+    sig_length: uint256 = len(signature)
+    account_sized: bool = sig_length == 65 or sig_length == 64
+    r: uint256 = 0
+    s: uint256 = 0
+    v: uint256 = 0
+    if account_sized:
+        r = extract32(signature, 0, output_type=uint256)
+        s = extract32(signature, 32, output_type=uint256)
+        if sig_length == 65:
+            v = convert(slice(signature, 64, 1), uint256)
+        else:
+            # EIP-2098 (as snekmate's `_try_recover_r_vs`): `vs` = v - 27 | s
+            v = (s >> 255) + 27
+            s = s & convert(max_value(int256), uint256)
+        if s <= MAX_LOW_S and ecrecover(digest, v, r, s) == signer:
+            return True
     if signer.is_contract:
         success: bool = False
         response: Bytes[32] = b""
@@ -844,18 +876,11 @@ def _is_valid_signature(signer: address, digest: bytes32, signature: Bytes[MAX_S
             and len(response) == 32
             and convert(response, bytes32) == convert(ERC1271_MAGIC, bytes32)
         )
-    sig_length: uint256 = len(signature)
-    r: uint256 = 0
-    if sig_length == 65:
-        r = extract32(signature, 0, output_type=uint256)
-        s: uint256 = extract32(signature, 32, output_type=uint256)
-        v: uint256 = convert(slice(signature, 64, 1), uint256)
-        return ecdsa._try_recover_vrs(digest, v, r, s) == signer
-    if sig_length == 64:
-        r = extract32(signature, 0, output_type=uint256)
-        vs: uint256 = extract32(signature, 32, output_type=uint256)
-        return ecdsa._try_recover_r_vs(digest, r, vs) == signer
-    return False
+    if not account_sized:
+        return False
+    # an account's signature that did not pass: snekmate reverts for a high
+    # `s` or no signer, or returns the other signer it recovers
+    return ecdsa._try_recover_vrs(digest, v, r, s) == signer
 
 
 @internal

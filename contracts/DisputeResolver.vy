@@ -172,6 +172,9 @@ FLAG_CASE_OPENED: constant(uint256) = 8
 FLAG_OPENER_ADVANCED: constant(uint256) = 16
 FLAG_ANSWERER_RECORDED: constant(uint256) = 32
 FLAG_PROVIDER_OPENED: constant(uint256) = 64
+# @dev The host's job id does not name the job's parties, so they are stored
+# in `_parties` (never with JobEscrow, whose ids do: see `_parties_of`).
+FLAG_PARTIES_STORED: constant(uint256) = 128
 
 # @dev Roles `IAgentRegistry.authorize` returns.
 ROLE_PRINCIPAL: constant(uint8) = 1
@@ -213,12 +216,17 @@ H_FLAGS: constant(uint256) = 168
 H_RULING: constant(uint256) = 176
 H_RESPONSE: constant(uint256) = 184
 H_ARBITRATION: constant(uint256) = 220
-# @dev Terms word: amount (bits 0..127) | bond (128..255). Parties word:
-# client id (0..127) | provider id (128..255). Proposals word: the client's
-# proposed provider share (0..127) | the provider's (128..255). Advance
-# words: wei (0..95) | payer (96..255).
+# @dev Terms word: amount (bits 0..127) | bond (128..255). Parties word
+# (FLAG_PARTIES_STORED only): client id (0..127) | provider id (128..255).
+# Proposals word: the client's proposed provider share (0..127) | the
+# provider's (128..255). Advance words: wei (0..95) | payer (96..255).
 HALF: constant(uint256) = 128
 PAYER: constant(uint256) = 96
+# @dev JobEscrow's job ids name their parties: `created_at << 136 | ordinal
+# << 128 | client id << 64 | provider id`. A job whose id does so needs no
+# parties word: a dispute writes two fresh words (head, terms), not three.
+ID_CLIENT: constant(uint256) = 64
+MASK_64: constant(uint256) = (1 << 64) - 1
 
 
 # @dev The escrow: holds the money, checks who opens and answers, pays out.
@@ -257,7 +265,8 @@ struct DisputeView:
 _head: HashMap[uint256, uint256]
 # @dev job id => amount | bond << 128.
 _terms: HashMap[uint256, uint256]
-# @dev job id => client id | provider id << 128.
+# @dev job id => client id | provider id << 128, written only for a job whose
+# id does not name its parties (FLAG_PARTIES_STORED); see `_parties_of`.
 _parties: HashMap[uint256, uint256]
 # @dev job id => the arbitrator's dispute id (valid with FLAG_CASE_OPENED).
 _case: HashMap[uint256, uint256]
@@ -379,7 +388,6 @@ def dispute(job_id: uint256, evidence_uri: String[MAX_URI]):
     job: IDisputeHost.DisputedJob = extcall HOST.open_dispute(job_id, msg.sender)
     assert self._head[job_id] == 0, "resolver: already disputed"
     assert job.amount <= MASK_128 and job.bond <= MASK_128, "resolver: amount too large"
-    assert job.client_id <= MASK_128 and job.provider_id <= MASK_128, "resolver: id too large"
     assert (
         job.response_window <= MASK_36 and job.arbitration_window <= MASK_36
     ), "resolver: window too long"
@@ -396,6 +404,11 @@ def dispute(job_id: uint256, evidence_uri: String[MAX_URI]):
     flags: uint256 = 0
     if job.opened_by_provider:
         flags = FLAG_PROVIDER_OPENED
+    if job.client_id != (job_id >> ID_CLIENT) & MASK_64 or job.provider_id != job_id & MASK_64:
+        # a host whose ids do not name the parties (JobEscrow's always do)
+        assert job.client_id <= MASK_128 and job.provider_id <= MASK_128, "resolver: id too large"
+        flags |= FLAG_PARTIES_STORED
+        self._parties[job_id] = job.client_id | (job.provider_id << HALF)
     if msg.value != 0:
         # Advances are packed in 96 bits beside their payer.
         assert msg.value <= MASK_96, "resolver: fee too large"
@@ -409,7 +422,6 @@ def dispute(job_id: uint256, evidence_uri: String[MAX_URI]):
         | (job.arbitration_window << H_ARBITRATION)
     )
     self._terms[job_id] = job.amount | (job.bond << HALF)
-    self._parties[job_id] = job.client_id | (job.provider_id << HALF)
 
     log DisputeOpened(
         job_id=job_id,
@@ -453,7 +465,9 @@ def answer(job_id: uint256, evidence_uri: String[MAX_URI]):
     arbitrator: address = convert(head & MASK_ADDRESS, address)
     window: uint256 = head >> H_ARBITRATION
     flags: uint256 = ((head >> H_FLAGS) & MASK_8) | FLAG_ANSWERED
-    parties: uint256 = self._parties[job_id]
+    client_id: uint256 = 0
+    provider_id: uint256 = 0
+    client_id, provider_id = self._parties_of(job_id, head)
 
     # effects: answered, no case yet (the state a refused case keeps)
     head = self._with(head, STATUS_AT_ARBITRATOR, flags, 0, block.timestamp)
@@ -461,9 +475,10 @@ def answer(job_id: uint256, evidence_uri: String[MAX_URI]):
 
     # interactions: the escrow takes the bond (and checks the caller)
     extcall HOST.take_answer_bond(job_id, msg.sender)
+    # the principals now (`ownerOf` reads the owner's word alone; a job's
+    # agents exist, and the registry never burns one)
     extra: Bytes[MAX_EXTRA_DATA] = abi_encode(
-        (staticcall REGISTRY.agent_status(parties & MASK_128)).principal,
-        (staticcall REGISTRY.agent_status(parties >> HALF)).principal,
+        staticcall REGISTRY.ownerOf(client_id), staticcall REGISTRY.ownerOf(provider_id)
     )
     ok: bool = False
     cost: uint256 = 0
@@ -524,7 +539,7 @@ def submit_evidence(job_id: uint256, evidence_uri: String[MAX_URI]):
     @param evidence_uri ERC-1497 evidence JSON; at most 512 bytes.
     """
     head: uint256 = self._open(job_id)
-    self._side(job_id)
+    self._side(job_id, head)
     log IEvidence.Evidence(
         arbitrator=convert(head & MASK_ADDRESS, address),
         evidenceGroupID=job_id,
@@ -584,7 +599,7 @@ def propose_settlement(job_id: uint256, provider_share: uint256):
     """
     head: uint256 = self._open(job_id)
     assert provider_share <= self._terms[job_id] & MASK_128, "resolver: share above amount"
-    side: uint256 = self._side(job_id)
+    side: uint256 = self._side(job_id, head)
     proposals: uint256 = self._proposals[job_id]
     flags: uint256 = (head >> H_FLAGS) & MASK_8
     if side == SIDE_CLIENT:
@@ -611,7 +626,7 @@ def withdraw_proposal(job_id: uint256):
     @param job_id The job.
     """
     head: uint256 = self._open(job_id)
-    side: uint256 = self._side(job_id)
+    side: uint256 = self._side(job_id, head)
     flags: uint256 = (head >> H_FLAGS) & MASK_8
     bit: uint256 = FLAG_CLIENT_PROPOSED
     if side == SIDE_PROVIDER:
@@ -637,7 +652,7 @@ def accept_settlement(job_id: uint256, provider_share: uint256):
     @param provider_share The provider's share the caller accepts.
     """
     head: uint256 = self._open(job_id)
-    side: uint256 = self._side(job_id)
+    side: uint256 = self._side(job_id, head)
     flags: uint256 = (head >> H_FLAGS) & MASK_8
     proposals: uint256 = self._proposals[job_id]
     offered: uint256 = proposals >> HALF
@@ -792,7 +807,10 @@ def dispute_of(job_id: uint256) -> DisputeView:
     """
     head: uint256 = self._head[job_id]
     terms: uint256 = self._terms[job_id]
-    parties: uint256 = self._parties[job_id]
+    client_id: uint256 = 0
+    provider_id: uint256 = 0
+    if head != 0:
+        client_id, provider_id = self._parties_of(job_id, head)
     proposals: uint256 = self._proposals[job_id]
     flags: uint256 = (head >> H_FLAGS) & MASK_8
     opener_advance: uint256 = self._opener_advance[job_id]
@@ -800,8 +818,8 @@ def dispute_of(job_id: uint256) -> DisputeView:
     d: DisputeView = DisputeView(
         status=convert((head >> H_STATUS) & MASK_8, uint8),
         arbitrator=convert(head & MASK_ADDRESS, address),
-        client_id=parties & MASK_128,
-        provider_id=parties >> HALF,
+        client_id=client_id,
+        provider_id=provider_id,
         amount=terms & MASK_128,
         bond=terms >> HALF,
         response_deadline=(head >> H_RESPONSE) & MASK_36,
@@ -880,7 +898,22 @@ def _awaiting_answer(job_id: uint256) -> uint256:
 
 @view
 @internal
-def _side(job_id: uint256) -> uint256:
+def _parties_of(job_id: uint256, head: uint256) -> (uint256, uint256):
+    """
+    @dev (client id, provider id) of a disputed job: read from its id, as
+         JobEscrow's ids name them (checked against the escrow's own answer
+         when the dispute opened), or from `_parties` for a host whose ids
+         do not (FLAG_PARTIES_STORED).
+    """
+    if (head >> H_FLAGS) & FLAG_PARTIES_STORED != 0:
+        parties: uint256 = self._parties[job_id]
+        return parties & MASK_128, parties >> HALF
+    return (job_id >> ID_CLIENT) & MASK_64, job_id & MASK_64
+
+
+@view
+@internal
+def _side(job_id: uint256, head: uint256) -> uint256:
     """
     @dev Which side the caller acts for: the client if it is the client's
          principal or unfrozen operator, else the provider likewise.
@@ -888,12 +921,14 @@ def _side(job_id: uint256) -> uint256:
          "resolver: not a party" for anyone else. A frozen agent's
          principal still acts: open jobs must be able to exit.
     """
-    parties: uint256 = self._parties[job_id]
-    auth: IAgentRegistry.Authority = staticcall REGISTRY.authorize(parties & MASK_128, msg.sender)
+    client_id: uint256 = 0
+    provider_id: uint256 = 0
+    client_id, provider_id = self._parties_of(job_id, head)
+    auth: IAgentRegistry.Authority = staticcall REGISTRY.authorize(client_id, msg.sender)
     if auth.role == ROLE_PRINCIPAL or (auth.role == ROLE_OPERATOR and not auth.frozen):
         return SIDE_CLIENT
     frozen: bool = auth.role == ROLE_OPERATOR
-    auth = staticcall REGISTRY.authorize(parties >> HALF, msg.sender)
+    auth = staticcall REGISTRY.authorize(provider_id, msg.sender)
     if auth.role == ROLE_PRINCIPAL or (auth.role == ROLE_OPERATOR and not auth.frozen):
         return SIDE_PROVIDER
     assert not (frozen or auth.role == ROLE_OPERATOR), "resolver: agent frozen"

@@ -2122,6 +2122,8 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
             d = self.w.resolver.dispute_of(job.job_id)
             assert d.status == job.rstatus, (job.job_id, d.status, job.rstatus)
             assert d.opened_by_provider == (job.opener == PROVIDER)
+            # the parties, which the resolver reads from the job id (issue 15)
+            assert (d.client_id, d.provider_id) == (job.client, job.provider)
             if job.rstatus in (1, 2):
                 assert d.response_deadline == job.response_deadline
             if job.rstatus == 2:

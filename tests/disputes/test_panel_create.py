@@ -19,6 +19,23 @@ def test_create__returns_ids_from_zero(panel: Any, arbitrable: Any, open_dispute
     assert arbitrable.last_dispute_id() == 2
 
 
+def test_create__ids_run_on_across_new_panels(
+    panel: Any, arbitrable: Any, set_panel: Any, open_dispute: Any, arbiters: list[str]
+) -> None:
+    # The counter shares its word with the current panel (issue 15): a new
+    # panel keeps it, and counting leaves the panel's epoch, quorum and size.
+    assert [open_dispute(), open_dispute()] == [0, 1]
+    set_panel(arbiters[5:9], 3)
+    assert open_dispute() == 2
+    (assigned,) = events(arbitrable, "DisputeAssigned")
+    assert (assigned.epoch, assigned.quorum, assigned.eligible) == (2, 3, 4)
+    set_panel(arbiters[:3], 2)
+    assert open_dispute() == 3
+    (assigned,) = events(arbitrable, "DisputeAssigned")
+    assert (assigned.epoch, assigned.quorum, assigned.eligible) == (3, 2, 3)
+    assert (panel.dispute_count(), panel.panel_epoch(), panel.panel_quorum(3)) == (4, 3, 2)
+
+
 def test_create__logs_dispute_creation_and_assignment(
     panel: Any,
     arbitrable: Any,

@@ -516,6 +516,27 @@ def test_set_agent_wallet__erc1271_wallet_with_long_signature__accepted(
         set_agent_wallet(registry, principal, agent, contract_wallet.address, deadline, sig)
 
 
+def test_set_agent_wallet__account_with_code__its_key_proves(
+    registry, principal, agent, keyed, echo, sign_wallet_set
+):
+    # An account's low-s signature is accepted before the registry asks for
+    # code (issue 15): an address with code that a key signs for is an
+    # EIP-7702 account, which that key controls. Here the account carries
+    # the echo contract's code, which would fail ERC-1271.
+    account = keyed("eip7702-account")
+    boa.env.set_code(account.address, boa.env.get_code(echo))
+    deadline = int(boa.env.timestamp) + LIFETIME
+    sig = sign_wallet_set(account, agent, account.address, principal, deadline)
+    set_agent_wallet(registry, principal, agent, account.address, deadline, sig)
+    assert registry.getAgentWallet(agent) == account.address
+    # anything but its key's signature still goes to ERC-1271, and fails there
+    other = sign_wallet_set(keyed("attacker"), agent, account.address, principal, deadline)
+    with boa.reverts("registry: invalid wallet signature"):
+        set_agent_wallet(registry, principal, agent, account.address, deadline, other)
+    with boa.reverts("registry: invalid wallet signature"):
+        set_agent_wallet(registry, principal, agent, account.address, deadline, to_high_s(sig))
+
+
 def test_set_agent_wallet__contract_without_erc1271__reverts(
     registry, principal, agent, operator, silent, receiver, sign_wallet_set
 ):
