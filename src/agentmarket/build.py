@@ -4,7 +4,8 @@
     python -m agentmarket.build --check   # exit 1 if anything is stale
 
 Writes, for every deployable `contracts/<Name>.vy`:
-- `interfaces/<Name>.json`: the ABI, what auditors and other clients read;
+- `interfaces/<Name>.json`: the ABI, what auditors and other clients read, with
+  every multi-value output named (`agentmarket.abi_names`);
 - `src/agentmarket/artifacts/<Name>.json`: ABI and creation bytecode, shipped
   inside the Python package;
 and, parsed from the contracts' source (`agentmarket.interface_files`):
@@ -23,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from agentmarket import interface_files
+from agentmarket import abi_names, interface_files
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACTS = ROOT / "contracts"
@@ -44,7 +45,8 @@ def demo_sources() -> list[Path]:
 
 
 def compile_contract(path: Path, experimental_codegen: bool = False) -> dict[str, Any]:
-    """Compile one contract; return its ABI and creation bytecode."""
+    """Compile one contract; return its ABI (every multi-value output named,
+    `agentmarket.abi_names`) and creation bytecode."""
     import vyper
     from vyper.cli.vyper_compile import compile_files
     from vyper.compiler.settings import Settings
@@ -52,13 +54,17 @@ def compile_contract(path: Path, experimental_codegen: bool = False) -> dict[str
     settings = Settings(experimental_codegen=experimental_codegen)
     out = compile_files(
         [str(path)],
-        ("abi", "bytecode"),
+        ("abi", "bytecode", "devdoc"),
         paths=[str(ROOT)],
         settings=settings,
     )
     (result,) = out.values()
+    try:
+        abi = abi_names.name_outputs(result["abi"], result["devdoc"])
+    except ValueError as exc:
+        raise ValueError(f"{path.name}: {exc}") from exc
     return {
-        "abi": result["abi"],
+        "abi": abi,
         "bytecode": result["bytecode"],
         "compiler": f"vyper-{vyper.__version__}",
     }
