@@ -360,7 +360,8 @@ def appealPeriod(disputeID: uint256) -> (uint256, uint256):
     """
     @notice No appeals: no appeal window.
     @param disputeID Ignored.
-    @return (0, 0).
+    @return start 0: no window.
+    @return end 0: no window.
     """
     return 0, 0
 

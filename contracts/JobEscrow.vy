@@ -1024,8 +1024,12 @@ def consume_rating(job_id: uint256, caller: address) -> IRatingGate.RatingTicket
     assert auth.role == ROLE_PRINCIPAL or not auth.frozen, "escrow: agent frozen"
     assert flags & bit == 0, "escrow: already rated"
     self._job_a[job_id] = a | (bit << A_FLAGS_SHIFT)
+    # A weight is below 2**96 (the slot's top bits) and `paid` below 2**128:
+    # the product cannot overflow.
     weight: uint256 = self._token_slot[(a >> A_TOKEN_SHIFT) & MASK_16] >> 160
-    return IRatingGate.RatingTicket(rater_id=rater_id, rated_id=rated_id, weighted_value=weight * paid // WEIGHT_UNIT)
+    return IRatingGate.RatingTicket(
+        rater_id=rater_id, rated_id=rated_id, weighted_value=unsafe_div(unsafe_mul(weight, paid), WEIGHT_UNIT)
+    )
 
 
 # --------------------------------------------------------------------- views
@@ -1037,7 +1041,9 @@ def job_parties(job_id: uint256) -> (uint256, uint256, uint256):
     """
     @notice Decode a job id.
     @param job_id The job.
-    @return The creation time, the client agent id and the provider agent id.
+    @return created_at The creation time (unix seconds).
+    @return client_id The client agent.
+    @return provider_id The provider agent.
     """
     return job_id >> ID_TIME_SHIFT, (job_id >> 64) & MASK_64, job_id & MASK_64
 
@@ -1076,7 +1082,8 @@ def bonds(job_id: uint256) -> (uint256, uint256):
     """
     @notice The bonds posted in a job's dispute (kept after it ends).
     @param job_id The job.
-    @return The client's bond and the provider's bond (0 if not posted).
+    @return client_bond The client's bond (0 if not posted).
+    @return provider_bond The provider's bond (0 if not posted).
     """
     c: uint256 = self._job_c[job_id]
     return c & MASK_128, c >> 128
@@ -1088,7 +1095,8 @@ def evaluator_of(job_id: uint256) -> (address, uint256):
     """
     @notice A job's evaluator and its fee.
     @param job_id The job.
-    @return The evaluator (empty: none) and its fee in basis points.
+    @return evaluator The evaluator (empty: none).
+    @return fee_bps Its fee in basis points of the price.
     """
     e: uint256 = self._job_e[job_id]
     return convert(convert(e & MASK_160, uint160), address), e >> E_FEE_SHIFT
@@ -1195,7 +1203,8 @@ def spent(agent_id: uint256, token: address) -> (uint256, uint256):
     @notice The operator's spending window for one token.
     @param agent_id The agent.
     @param token The token.
-    @return The window start and what was committed in it.
+    @return window_start The window's start (unix seconds).
+    @return committed What was committed in it.
     """
     s: uint256 = self._spend[agent_id][token]
     return s & MASK_64, s >> 64
@@ -1597,7 +1606,10 @@ def _weighted(slot: uint256, amount: uint256) -> uint256:
     @dev `amount` times the weight in a token slot (read once by the caller,
          which also takes the token's address from it).
     """
-    return (slot >> 160) * amount // WEIGHT_UNIT
+    # A weight is below 2**96 (the slot's top bits) and every amount weighed
+    # below 2**128 (a job's amount field; a tab's deposit, below 2**96): the
+    # product cannot overflow.
+    return unsafe_div(unsafe_mul(slot >> 160, amount), WEIGHT_UNIT)
 
 
 @view

@@ -325,27 +325,31 @@ def rate(
     # The weight is cut to the room left in the agent's sum, which bounds
     # every pair sum of that agent too; the score sum then stays at most
     # 100 * WEIGHT_MAX < 2**111. So no field can carry into the next, and
-    # the adds below need no overflow check.
+    # the adds below need no overflow check. A count grows by one below its
+    # ceiling and stays there (the comparison's 0 or 1, added without a
+    # branch). The weight's room needs no checked subtraction either: the
+    # masked field is at most WEIGHT_MAX.
     word: uint256 = self._ratings[ticket.rated_id]
     weight: uint256 = min(
-        ticket.weighted_value, WEIGHT_MAX - ((word >> WEIGHT_SHIFT) & WEIGHT_MAX)
+        ticket.weighted_value, unsafe_sub(WEIGHT_MAX, (word >> WEIGHT_SHIFT) & WEIGHT_MAX)
     )
     delta: uint256 = unsafe_add(
         weight << WEIGHT_SHIFT, unsafe_mul(weight, convert(score, uint256)) << SCORE_SHIFT
     )
-    if (word & COUNT_MAX) != COUNT_MAX:
-        word = unsafe_add(word, 1)
-    self._ratings[ticket.rated_id] = unsafe_add(word, delta)
+    self._ratings[ticket.rated_id] = unsafe_add(
+        unsafe_add(word, convert((word & COUNT_MAX) != COUNT_MAX, uint256)), delta
+    )
 
     word = self._pair_ratings[ticket.rated_id][ticket.rater_id]
-    if (word & COUNT_MAX) != COUNT_MAX:
-        word = unsafe_add(word, 1)
-    word = unsafe_add(word, delta)
+    word = unsafe_add(unsafe_add(word, convert((word & COUNT_MAX) != COUNT_MAX, uint256)), delta)
     self._pair_ratings[ticket.rated_id][ticket.rater_id] = word
 
+    # The rater's id as the address ERC-8004 readers key raters by: ids are
+    # below 2**64 (the registry's MAX_AGENT_ID), so the conversion, checked
+    # against 2**160, never reverts.
     log IReputationRegistry.NewFeedback(
         agentId=ticket.rated_id,
-        clientAddress=self._as_address(ticket.rater_id),
+        clientAddress=convert(ticket.rater_id, address),
         feedbackIndex=convert(word & COUNT_MAX, uint64),
         value=convert(score, int128),
         valueDecimals=0,
@@ -356,7 +360,7 @@ def rate(
         feedbackURI=feedback_uri,
         feedbackHash=feedback_hash,
     )
-    log IReputationRegistry.Rated(job_id=job_id, weight=weight)
+    log IReputationRegistry.Rated(job_id=job_id, rater_id=ticket.rater_id, weight=weight)
 
 
 @view
@@ -473,16 +477,6 @@ def _open_ratings(agent_id: uint256):
     """
     if self._ratings[agent_id] == 0:
         self._ratings[agent_id] = RATING_OPENED
-
-
-@pure
-@internal
-def _as_address(agent_id: uint256) -> address:
-    """
-    @dev An agent id as the address ERC-8004 readers key raters by. Ids are
-         minted in sequence, far below 2**160; a larger one would wrap.
-    """
-    return convert(convert(agent_id & convert(max_value(uint160), uint256), uint160), address)
 
 
 @pure

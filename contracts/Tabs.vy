@@ -440,7 +440,9 @@ def tab_parties(tab_id: uint256) -> (uint256, uint256, uint256):
     """
     @notice Decode a tab id.
     @param tab_id The tab.
-    @return The opening time, the client agent id and the provider agent id.
+    @return opened_at The opening time (unix seconds).
+    @return client_id The client agent.
+    @return provider_id The provider agent.
     """
     return tab_id >> ID_TIME_SHIFT, (tab_id >> 64) & MASK_64, tab_id & MASK_64
 

@@ -353,7 +353,12 @@ def getValidationStatus(
             answer of 0 from none).
     @dev Never reverts; an unknown hash gives all empty values.
     @param requestHash The request.
-    @return validatorAddress, agentId, response, responseHash, tag, lastUpdate.
+    @return validatorAddress The validator asked.
+    @return agentId The agent validated.
+    @return response The latest answer, 0 to 100.
+    @return responseHash Hash of the latest answer's document.
+    @return tag The latest answer's tag.
+    @return lastUpdate When the latest answer (or the request) was made.
     """
     v: IValidationRegistry.Validation = self._validation(requestHash)
     return (v.validator, v.agent_id, v.response, v.response_hash, v.tag, v.last_update)

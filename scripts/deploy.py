@@ -6,7 +6,8 @@
 
 The order, constructor arguments and links come from `agentmarket.wiring`,
 the same plan the Python client deploys with. The record (addresses,
-transaction hashes, block numbers) goes to `deployments/<ecosystem>-<network>.json`.
+transaction hashes, block numbers) goes to `deployments/chain-<chain id>.json`,
+the name `agentmarket deploy` gives it too (`agentmarket.wiring.record_name`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ape import accounts, chain, project
 from ape.api import AccountAPI
 from ape.cli import ConnectedProviderCommand
 
-from agentmarket.wiring import Deployed, ProtocolParams, deploy_protocol, majority
+from agentmarket.wiring import Deployed, ProtocolParams, deploy_protocol, majority, record_name
 
 DEPLOYMENTS = Path(__file__).resolve().parent.parent / "deployments"
 
@@ -76,7 +77,6 @@ def pick_account(alias: str | None, is_local: bool) -> AccountAPI:
     help="Folder for the deployment record.",
 )
 def cli(
-    ecosystem: Any,
     network: Any,
     alias: str | None,
     governance: str | None,
@@ -97,7 +97,7 @@ def cli(
     )
     record = deploy_protocol(
         ApeDeployer(account),
-        network=f"{ecosystem.name}-{network.name}",
+        network=record_name(chain.chain_id),
         chain_id=chain.chain_id,
         deployer_address=str(account.address),
         params=params,

@@ -127,9 +127,9 @@ TARGETS: dict[str, int] = {
 # 39,500.
 MISSED_TARGETS: dict[str, int] = {
     "deliver": 42_751,
-    "life": 255_153,
-    "life_with_offer": 229_770,
-    "approve": 104_315,
+    "life": 255_087,
+    "life_with_offer": 229_704,
+    "approve": 104_249,
     "answer": 155_788,
     "set_agent_wallet": 59_632,
 }
@@ -189,7 +189,7 @@ COLD_CEILINGS: dict[str, int] = {
     "list_cold": 206_000,
     "complete_cold": 228_000,
     "life_cold": 555_000,
-    "life_with_offer_cold": 546_000,
+    "life_with_offer_cold": 547_000,
 }
 
 # What the tests hold every measured step to.

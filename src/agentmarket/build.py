@@ -4,12 +4,16 @@
     python -m agentmarket.build --check   # exit 1 if anything is stale
 
 Writes, for every deployable `contracts/<Name>.vy`:
-- `interfaces/<Name>.json`: the ABI, what auditors and other clients read;
+- `interfaces/<Name>.json`: the ABI, what auditors and other clients read, with
+  every multi-value output named (`agentmarket.abi_names`);
 - `src/agentmarket/artifacts/<Name>.json`: ABI and creation bytecode, shipped
   inside the Python package;
 and, parsed from the contracts' source (`agentmarket.interface_files`):
 - `interfaces/eip712.json`: every EIP-712 domain and type the contracts verify;
-- `interfaces/constants.json`: every number with a meaning, by name.
+- `interfaces/constants.json`: every number with a meaning, by name;
+and the generated half of the TypeScript package (`agentmarket.ts_package`):
+- `clients/ts/src/abi/*.ts`, `clients/ts/src/generated/*.ts`: the same ABIs
+  `as const`, typed data and constants.
 
 Needs the development install (Vyper 0.4.3 and snekmate); the run-time client
 only reads the JSON files.
@@ -23,7 +27,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from agentmarket import interface_files
+from agentmarket import abi_names, interface_files, ts_package
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACTS = ROOT / "contracts"
@@ -31,6 +35,13 @@ INTERFACES = ROOT / "interfaces"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 # The files of `interfaces/` that are not a contract's ABI.
 INTERFACE_DATA = ("eip712", "constants")
+# Folders that hold only generated files, and the pattern of those files: a
+# file there that the build no longer writes is an orphan.
+GENERATED = (
+    (INTERFACES, "*.json"),
+    (ARTIFACTS, "*.json"),
+    *((folder, "*.ts") for folder in ts_package.GENERATED_FOLDERS),
+)
 
 
 def deployable_sources() -> list[Path]:
@@ -44,7 +55,8 @@ def demo_sources() -> list[Path]:
 
 
 def compile_contract(path: Path, experimental_codegen: bool = False) -> dict[str, Any]:
-    """Compile one contract; return its ABI and creation bytecode."""
+    """Compile one contract; return its ABI (every multi-value output named,
+    `agentmarket.abi_names`) and creation bytecode."""
     import vyper
     from vyper.cli.vyper_compile import compile_files
     from vyper.compiler.settings import Settings
@@ -52,13 +64,17 @@ def compile_contract(path: Path, experimental_codegen: bool = False) -> dict[str
     settings = Settings(experimental_codegen=experimental_codegen)
     out = compile_files(
         [str(path)],
-        ("abi", "bytecode"),
+        ("abi", "bytecode", "devdoc"),
         paths=[str(ROOT)],
         settings=settings,
     )
     (result,) = out.values()
+    try:
+        abi = abi_names.name_outputs(result["abi"], result["devdoc"])
+    except ValueError as exc:
+        raise ValueError(f"{path.name}: {exc}") from exc
     return {
-        "abi": result["abi"],
+        "abi": abi,
         "bytecode": result["bytecode"],
         "compiler": f"vyper-{vyper.__version__}",
     }
@@ -71,8 +87,10 @@ def render(data: Any) -> str:
 def expected_files() -> dict[Path, str]:
     """The text every generated file should hold, freshly compiled."""
     files: dict[Path, str] = {}
+    abis: dict[str, list[dict[str, Any]]] = {}
     for src in deployable_sources():
         compiled = compile_contract(src)
+        abis[src.stem] = compiled["abi"]
         files[INTERFACES / f"{src.stem}.json"] = render(compiled["abi"])
         files[ARTIFACTS / f"{src.stem}.json"] = render(compiled)
     for src in demo_sources():
@@ -80,6 +98,7 @@ def expected_files() -> dict[Path, str]:
     data = interface_files.expected_files(INTERFACES)
     assert {p.stem for p in data} == set(INTERFACE_DATA)
     files.update(data)
+    files.update(ts_package.expected_files(abis))
     return files
 
 
@@ -87,8 +106,8 @@ def stale_files() -> list[Path]:
     """Generated files that differ from a fresh compile, or are missing or orphaned."""
     expected = expected_files()
     stale = [p for p, text in expected.items() if not p.exists() or p.read_text() != text]
-    for folder in (INTERFACES, ARTIFACTS):
-        stale += [p for p in folder.glob("*.json") if p not in expected]
+    for folder, pattern in GENERATED:
+        stale += [p for p in folder.glob(pattern) if p not in expected]
     return sorted(stale)
 
 
@@ -101,11 +120,11 @@ def main(argv: list[str] | None = None) -> int:
         for path in stale:
             print(f"stale: {path.relative_to(ROOT)}")
         return 1 if stale else 0
-    INTERFACES.mkdir(exist_ok=True)
-    ARTIFACTS.mkdir(exist_ok=True)
+    for folder, _ in GENERATED:
+        folder.mkdir(parents=True, exist_ok=True)
     expected = expected_files()
-    for folder in (INTERFACES, ARTIFACTS):
-        for orphan in folder.glob("*.json"):
+    for folder, pattern in GENERATED:
+        for orphan in folder.glob(pattern):
             if orphan not in expected:
                 orphan.unlink()
     for path, text in expected.items():

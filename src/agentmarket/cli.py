@@ -62,6 +62,7 @@ from agentmarket.wiring import (
     Web3Deployer,
     deploy_protocol,
     majority,
+    record_name,
 )
 
 console = Console()
@@ -492,7 +493,7 @@ def deploy(
     """Deploy the protocol with the package's artifacts and record it."""
     session = Session(rpc, None, as_json, KeySource(keystore, password_env, key_env), priority_fee)
     w3, signer = session.w3, session.signer
-    name = network_name or f"chain-{w3.eth.chain_id}"
+    name = network_name or record_name(w3.eth.chain_id)
     panel = arbiters or (signer.address,)
     try:
         params = ProtocolParams(

@@ -284,9 +284,10 @@ def _json_number(value: int) -> int | str:
     return value if abs(value) <= MAX_SAFE_INTEGER else str(value)
 
 
-def constants_document() -> dict[str, Any]:
-    """The content of `interfaces/constants.json`."""
-    doc: dict[str, Any] = {"notes": CONSTANT_NOTES}
+def constant_values() -> dict[str, dict[str, dict[str, int]]]:
+    """`{contract: {group: {name: value}}}` for every group of CONSTANT_GROUPS,
+    values as Python integers (`constants_document` makes big ones strings)."""
+    doc: dict[str, dict[str, dict[str, int]]] = {}
     parsed: dict[str, dict[str, int]] = {}
     for source, group, selector in CONSTANT_GROUPS:
         values = parsed.setdefault(source, numeric_constants(source))
@@ -297,8 +298,18 @@ def constants_document() -> dict[str, Any]:
         if not chosen:
             raise ValueError(f"{source}: no constant for {selector!r}")
         contract = _GROUP_HOME.get(source, source)
-        group_values = doc.setdefault(contract, {}).setdefault(group, {})
-        group_values.update({k: _json_number(v) for k, v in chosen.items()})
+        doc.setdefault(contract, {}).setdefault(group, {}).update(chosen)
+    return doc
+
+
+def constants_document() -> dict[str, Any]:
+    """The content of `interfaces/constants.json`."""
+    doc: dict[str, Any] = {"notes": CONSTANT_NOTES}
+    for contract, groups in constant_values().items():
+        doc[contract] = {
+            group: {k: _json_number(v) for k, v in values.items()}
+            for group, values in groups.items()
+        }
     return doc
 
 

@@ -32,6 +32,14 @@ class Deployed:
     block: int
 
 
+def record_name(chain_id: int) -> str:
+    """The one name a deployment record of chain `chain_id` gets, whichever tool
+    deploys (`agentmarket deploy`, `ape run deploy`): `chain-<id>`, written to
+    `deployments/chain-<id>.json`. Local chains' records (1337, 31337) are
+    ignored by git; public networks' are committed."""
+    return f"chain-{chain_id}"
+
+
 @dataclass
 class Deployment:
     """A deployed protocol: network, chain id, and every contract's record."""

@@ -41,6 +41,7 @@ def test_deploy__anvil__records_every_contract_and_they_answer(
     assert result.returncode == 0, result.stdout + result.stderr
 
     (record_path,) = tmp_path.glob("*.json")
+    assert record_path.name == "chain-1337.json"  # the name `agentmarket deploy` gives it
     record = Deployment.load(record_path)
     w3 = Web3(Web3.HTTPProvider(anvil_url))
     assert record.chain_id == w3.eth.chain_id == 1337

@@ -215,6 +215,8 @@ def ratings_from_logs(reputation: Any) -> list[Rating]:
             )
         elif type(entry).__name__ == "Rated":
             assert pending is not None, "Rated without NewFeedback before it"
+            # `Rated` names the rater, the same as its `NewFeedback`.
+            assert entry.rater_id == int(pending["rater_address"], 16)
             out.append(Rating(job_id=entry.job_id, weight=entry.weight, **pending))
             pending = None
     assert pending is None, "NewFeedback without Rated after it"

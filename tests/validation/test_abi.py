@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import boa
 import pytest
 
 from .helpers import ERC8004_VALIDATION_ABI, ROOT, signature
@@ -17,10 +16,11 @@ STANDARD_EVENTS = [e for e in ERC8004_VALIDATION_ABI if e["type"] == "event"]
 
 
 def _abi(path: str) -> list[dict[str, Any]]:
-    from vyper.compiler.output import build_abi_output
+    """The ABI as the build writes it: compiled, its multi-value outputs named."""
+    from agentmarket import build
 
-    data = boa.load_partial(str(ROOT / path)).compiler_data
-    return json.loads(json.dumps(build_abi_output(data)))  # type: ignore[no-any-return]
+    abi: list[dict[str, Any]] = build.compile_contract(ROOT / path)["abi"]
+    return abi
 
 
 @pytest.fixture(scope="module")
