@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from client.conftest import deploy_token
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
@@ -67,19 +68,6 @@ def deploy(anvil_url: str, deployer: LocalAccount, out: Path) -> dict[str, Any]:
     return dict(json.loads(run.stdout))
 
 
-def deploy_token(w3: Web3, owner: Signer, holder: str) -> str:
-    art = load_artifact("DemoToken")
-    factory = w3.eth.contract(abi=art.abi, bytecode=art.bytecode)
-    tx = factory.constructor("Test USD", "TUSD", 18).build_transaction(
-        {"from": owner.address, "gas": 0}
-    )
-    del tx["gas"]
-    address = str(owner.send(dict(tx))["contractAddress"])
-    token = w3.eth.contract(address=Web3.to_checksum_address(address), abi=art.abi)
-    owner.transact(token.functions.mint(holder, 1_000 * UNIT))
-    return address
-
-
 def test_ts_package__whole_flow_over_anvil__matches_the_chain(
     anvil_url: str, tmp_path: Path
 ) -> None:
@@ -94,7 +82,7 @@ def test_ts_package__whole_flow_over_anvil__matches_the_chain(
     assert Path(record["path"]).name == f"chain-{w3.eth.chain_id}.json"
     contracts = {name: c["address"] for name, c in record["contracts"].items()}
     governance = Signer(w3, deployer)
-    token = deploy_token(w3, governance, client_p.address)
+    token = deploy_token(w3, governance, [client_p.address])
     escrow = EscrowClient(w3, contracts["JobEscrow"])
     escrow.set_token(governance, token, True, UNIT)
 
