@@ -316,21 +316,6 @@ class Bench:
         self.floors[step] = self.storage.floor_of(list(receipts))
         return sum(_gas(r) for r in receipts)
 
-    def note_by_gas(self, first_block: int, figures: dict[str, int]) -> None:
-        """The floors of steps another module measured from `first_block` on, each found
-        as the one transaction mined since whose gas is the step's figure (figures that are
-        not one transaction's gas, a batch's share or an average, get no floor)."""
-        latest = self.w3.eth.block_number
-        by_gas: dict[int, list[TxReceipt]] = {}
-        for n in range(first_block, latest + 1):
-            for tx_hash in self.w3.eth.get_block(n)["transactions"]:
-                receipt = self.w3.eth.get_transaction_receipt(tx_hash)  # type: ignore[arg-type]
-                by_gas.setdefault(_gas(receipt), []).append(receipt)
-        for step, gas in figures.items():
-            floors = {self.storage.floor(r) for r in by_gas.get(gas, [])}
-            if len(floors) == 1:
-                (self.floors[step],) = floors
-
     def fresh_signer(self, label: str) -> Signer:
         """A new funded key, so first-time costs are measured honestly."""
         acct = Account.from_key(Web3.keccak(text=f"agentmarket-bench:{label}"))
@@ -722,10 +707,9 @@ def measure_all() -> Measured:
             ("ValidationRegistry", evaluation_steps),
         ):
             if present in bench.deployment.contracts:
-                first = bench.w3.eth.block_number + 1
-                figures = steps(bench)
-                bench.note_by_gas(first, figures)
-                results.update(figures)
+                # Each module notes the floor of every step that is one
+                # transaction (`Bench.note`); shares and averages have none.
+                results.update(steps(bench))
         # Last, so that the new agents' transactions move no steady-state figure.
         results.update(cold_steps(bench))
         results["set_agent_wallet"] = gas_set_agent_wallet(bench)

@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from web3 import Web3
-from web3.types import TxReceipt
 
 from agentmarket.evaluation import EvaluatorClient
 from agentmarket.validation import ValidationClient
@@ -28,10 +27,6 @@ if TYPE_CHECKING:
     from agentmarket.bench import Bench
 
 EVALUATOR_FEE_BPS = 200
-
-
-def _gas(receipt: TxReceipt) -> int:
-    return int(receipt["gasUsed"])
 
 
 def evaluation_steps(bench: Bench) -> dict[str, int]:
@@ -67,9 +62,12 @@ def evaluation_steps(bench: Bench) -> dict[str, int]:
         verdict(evaluator, job_id, report(n))
         registry.publish_verdict(m.provider_op, job_id)
     approved = delivered()
+    note = bench.note
     gas = {
-        "approve": _gas(client.approve(evaluator, approved, report(3))),
-        "reject": _gas(client.reject(evaluator, delivered(), report(4))),
+        "approve": note("approve", client.approve(evaluator, approved, report(3))),
+        "reject": note("reject", client.reject(evaluator, delivered(), report(4))),
     }
-    gas["publish_verdict"] = _gas(registry.publish_verdict(m.provider_op, approved))
+    gas["publish_verdict"] = note(
+        "publish_verdict", registry.publish_verdict(m.provider_op, approved)
+    )
     return gas

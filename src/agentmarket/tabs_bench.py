@@ -70,11 +70,14 @@ def tab_steps(bench: Bench) -> dict[str, int]:
         fns.open(m.client_id, m.provider_id, token, 100 * TOKEN_UNIT, DELAY)
     )
     tab_id = tabs.tab_id_of(opened)
-    out["tab_open"] = _gas(opened)
-    out["tab_top_up"] = _gas(tabs.top_up(m.client_op, tab_id, 10 * TOKEN_UNIT))
+    note = bench.note
+    out["tab_open"] = note("tab_open", opened)
+    out["tab_top_up"] = note("tab_top_up", tabs.top_up(m.client_op, tab_id, 10 * TOKEN_UNIT))
     tabs.redeem(m.provider_op, sign.sign(tab_id, 3 * TOKEN_UNIT))
-    out["tab_redeem"] = _gas(tabs.redeem(m.provider_op, sign.sign(tab_id, 5 * TOKEN_UNIT)))
-    out["tab_close"] = _gas(tabs.close(m.provider_op, tab_id))
+    out["tab_redeem"] = note(
+        "tab_redeem", tabs.redeem(m.provider_op, sign.sign(tab_id, 5 * TOKEN_UNIT))
+    )
+    out["tab_close"] = note("tab_close", tabs.close(m.provider_op, tab_id))
 
     # 1,000 purchases of 0.01 token on one tab: open, one redemption, close.
     price = TOKEN_UNIT // 100

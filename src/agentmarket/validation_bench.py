@@ -27,10 +27,6 @@ URI_66 = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
 TAG = "hard-finality"
 
 
-def _gas(receipt: TxReceipt) -> int:
-    return int(receipt["gasUsed"])
-
-
 def validation_steps(bench: Bench) -> dict[str, int]:
     """`validation_request` and `validation_response`, in a steady state."""
     m = bench.market
@@ -50,6 +46,6 @@ def validation_steps(bench: Bench) -> dict[str, int]:
     respond(first, 1)
     h, requested = request(2)
     return {
-        "validation_request": _gas(requested),
-        "validation_response": _gas(respond(h, 2)),
+        "validation_request": bench.note("validation_request", requested),
+        "validation_response": bench.note("validation_response", respond(h, 2)),
     }
