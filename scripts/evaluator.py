@@ -26,7 +26,6 @@ import click
 from agentmarket.cli import BigInt, Session, chain_options
 from agentmarket.errors import AgentMarketError
 from agentmarket.evaluation import TASKS, EvaluatorClient, Verdict, judge, recompute
-from agentmarket.validation import ValidationClient
 
 __all__ = ["TASKS", "evaluate", "main"]
 
@@ -52,8 +51,7 @@ def evaluate(
     if not dry_run:
         client.send(s.signer, verdict)
         if publish:
-            registry = ValidationClient(s.w3, s.address("ValidationRegistry"))
-            registry.publish_verdict(s.signer, job_id)
+            s.validation.publish_verdict(s.signer, job_id)
     return verdict
 
 

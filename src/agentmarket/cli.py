@@ -56,6 +56,7 @@ from agentmarket.market import (
 from agentmarket.offers import NO_EVALUATOR, Offer, SignedOffer, random_nonce, sign_offer
 from agentmarket.registry import AgentRegistryClient, SpendPolicy
 from agentmarket.tabs import Tab, TabsClient
+from agentmarket.validation import ValidationClient
 from agentmarket.wiring import (
     Deployment,
     ProtocolParams,
@@ -292,6 +293,10 @@ class Session:
     @functools.cached_property
     def panel(self) -> PanelClient:
         return PanelClient(self.w3, self.address("ArbiterPanel"))
+
+    @functools.cached_property
+    def validation(self) -> ValidationClient:
+        return ValidationClient(self.w3, self.address("ValidationRegistry"))
 
     def token(self, address: str) -> TokenClient:
         return TokenClient(self.w3, address)

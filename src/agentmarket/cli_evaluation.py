@@ -35,7 +35,6 @@ from agentmarket.cli import (
 )
 from agentmarket.evaluation import EvaluatorClient
 from agentmarket.offers import NO_EVALUATOR
-from agentmarket.validation import ValidationClient
 
 ADDRESS, BIGINT, HASH32 = Address(), BigInt(), Hash32()
 
@@ -69,9 +68,7 @@ def _verdict_command(name: str, approve: bool, help_text: str) -> None:
         else:
             client.reject(s.signer, job_id, digest)
         if publish:
-            ValidationClient(s.w3, s.address("ValidationRegistry")).publish_verdict(
-                s.signer, job_id
-            )
+            s.validation.publish_verdict(s.signer, job_id)
         _job_row(s, job_id, f"{name}d" if name.endswith("e") else f"{name}ed")
 
 

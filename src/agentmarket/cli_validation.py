@@ -32,15 +32,10 @@ from agentmarket.cli import (
 )
 from agentmarket.validation import (
     MAX_PAGE,
-    ValidationClient,
     ValidationStatus,
 )
 
 ADDRESS, BIGINT, HASH32 = Address(), BigInt(), Hash32()
-
-
-def _validation(s: Session) -> ValidationClient:
-    return ValidationClient(s.w3, s.address("ValidationRegistry"))
 
 
 def _hex(value: bytes) -> str:
@@ -85,7 +80,7 @@ def request(
         if not request_uri:
             raise click.UsageError("give --request-uri, --request-hash, or both")
         request_hash = content_hash(request_uri)
-    client = _validation(s)
+    client = s.validation
     client.request(s.signer, validator, agent_id, request_hash, request_uri)
     _show(s, client.status(request_hash), f"requested {_hex(request_hash)}")
 
@@ -110,7 +105,7 @@ def respond(
     """Answer REQUEST_HASH with RESPONSE 0-100 (signer: the named validator); again to update."""
     if response_hash is None:
         response_hash = content_hash(response_uri)
-    client = _validation(s)
+    client = s.validation
     client.respond(s.signer, request_hash, response, response_uri, response_hash, tag)
     _show(s, client.status(request_hash), f"answered {_hex(request_hash)}: {response}")
 
@@ -121,7 +116,7 @@ def respond(
 def publish(s: Session, job_id: int) -> None:
     """Publish a job evaluator's verdict, kept by the escrow, in the registry
     (anyone may, once per job; it is read from the escrow, final)."""
-    client = _validation(s)
+    client = s.validation
     client.publish_verdict(s.signer, job_id)
     _show(s, client.job_status(job_id), f"published the verdict on job {job_id}")
 
@@ -134,7 +129,7 @@ def show(s: Session, request_hash: bytes | None, job_id: int | None) -> None:
     """A request's state, by hash or (--job) a job's published evaluator verdict."""
     if (request_hash is None) == (job_id is None):
         raise click.UsageError("give a REQUEST_HASH or --job JOB_ID, not both")
-    client = _validation(s)
+    client = s.validation
     if job_id is not None:
         _show(s, client.job_status(job_id))
     else:
@@ -151,7 +146,7 @@ def show(s: Session, request_hash: bytes | None, job_id: int | None) -> None:
 @click.option("--tag", default="", help="Count only answers with this tag.")
 def summary(s: Session, agent_id: int, validators: tuple[str, ...], tag: str) -> None:
     """How many of an agent's requests were answered, and their average answer."""
-    result = _validation(s).summary(agent_id, validators, tag)
+    result = s.validation.summary(agent_id, validators, tag)
     rows: list[tuple[str, Any]] = [
         ("agent", f"#{agent_id}"),
         ("validators", ", ".join(result.validators) or "all"),
@@ -172,7 +167,7 @@ def list_(s: Session, agent_id: int | None, validator: str | None, offset: int, 
     """One page of request hashes, oldest first, of an agent or a validator."""
     if (agent_id is None) == (validator is None):
         raise click.UsageError("give --agent AGENT_ID or --validator ADDRESS, not both")
-    client = _validation(s)
+    client = s.validation
     if agent_id is not None:
         page, total = client.agent_requests(agent_id, offset, limit), client.agent_count(agent_id)
     else:
