@@ -112,29 +112,19 @@ class StorageWatch:
         finally:
             BaseState.set_storage = original  # type: ignore[method-assign]
 
-    def _before_after(self, block: int) -> list[tuple[tuple[bytes, int], int, int]]:
-        """Each slot written in `block`, with its value before and after it."""
+    def word_counts(self, block: int) -> tuple[int, int]:
+        """How many slots `block` wrote fresh (zero before, not after) and how many it
+        rewrote (a value before, another non-zero one after), each slot read once."""
         backend = self.w3.provider.ethereum_tester.backend  # type: ignore[attr-defined]
-        return [
-            (
-                (address, slot),
-                backend.get_storage(address, slot, block - 1),
-                backend.get_storage(address, slot, block),
-            )
-            for address, slot in sorted(self.written.get(block, ()))
-        ]
-
-    def fresh_slots(self, block: int) -> list[tuple[bytes, int]]:
-        """Slots (contract, slot) that were zero before `block` and are not after it."""
-        return [key for key, before, after in self._before_after(block) if not before and after]
-
-    def rewritten_slots(self, block: int) -> list[tuple[bytes, int]]:
-        """Slots that held a value before `block` and another non-zero one after it."""
-        return [
-            key
-            for key, before, after in self._before_after(block)
-            if before and after and before != after
-        ]
+        fresh = rewritten = 0
+        for address, slot in self.written.get(block, ()):
+            before = backend.get_storage(address, slot, block - 1)
+            after = backend.get_storage(address, slot, block)
+            if after and not before:
+                fresh += 1
+            elif after and before != after:
+                rewritten += 1
+        return fresh, rewritten
 
     def floor(self, receipt: TxReceipt) -> Floor:
         """The floor of one mined transaction."""
@@ -143,8 +133,7 @@ class StorageWatch:
         # One transaction per block, as eth-tester mines: the block's writes are the tx's.
         assert len(self.w3.eth.get_block(block)["transactions"]) == 1
         calldata, tokens = calldata_gas(bytes(tx["input"]))
-        fresh = len(self.fresh_slots(block))
-        rewritten = len(self.rewritten_slots(block))
+        fresh, rewritten = self.word_counts(block)
         logs = log_gas(receipt)
         storage = FRESH_WORD * fresh + REWRITTEN_WORD * rewritten
         gas = max(TX_BASE + calldata + storage + logs, TX_BASE + FLOOR_PER_TOKEN * tokens)
