@@ -10,6 +10,7 @@ names, so a field added to a struct does not shift the others.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
@@ -275,22 +276,19 @@ class EscrowClient:
     def __init__(self, w3: Web3, address: str) -> None:
         self.w3 = w3
         self.contract = _contract(w3, "JobEscrow", address)
-        self._offer_book: Contract | None = None
 
     @property
     def address(self) -> str:
         return str(self.contract.address)
 
-    @property
+    @functools.cached_property
     def offer_book(self) -> Contract:
         """The OfferBook fixed in the escrow (`OFFERS`): where hires from signed
         offers go, and the contract offers are signed for."""
-        if self._offer_book is None:
-            at = str(self.contract.functions.OFFERS().call())
-            if int(at, 16) == 0:
-                raise ValueError("this escrow takes no hires from offers (no OfferBook)")
-            self._offer_book = _contract(self.w3, "OfferBook", at)
-        return self._offer_book
+        at = str(self.contract.functions.OFFERS().call())
+        if int(at, 16) == 0:
+            raise ValueError("this escrow takes no hires from offers (no OfferBook)")
+        return _contract(self.w3, "OfferBook", at)
 
     @property
     def offer_book_address(self) -> str:

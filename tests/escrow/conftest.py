@@ -139,6 +139,15 @@ def _deploy_escrow(
     return escrow
 
 
+def _deploy_offer_book(escrow: Any, registry: Any, governance: str, at: str) -> Any:
+    """Deploy `escrow`'s OfferBook as governance, at the address the escrow was
+    built for (its OFFERS)."""
+    with boa.env.prank(governance):
+        offers = load("OfferBook", escrow.address, registry.address)
+    assert offers.address == at == escrow.OFFERS()
+    return offers
+
+
 def offers_of(escrow: Any) -> Any:
     """The OfferBook of `escrow` (its only source of hires from offers)."""
     return deployer_of("OfferBook").at(escrow.OFFERS())
@@ -164,8 +173,7 @@ def deploy_with_real_reputation(
         offers=offers_at,
     )  # fmt: skip
     assert escrow.address == escrow_at
-    with boa.env.prank(governance):
-        assert load("OfferBook", escrow.address, registry.address).address == offers_at
+    _deploy_offer_book(escrow, registry, governance, offers_at)
     return escrow, reputation
 
 
@@ -213,9 +221,7 @@ def build_world(
         with boa.env.prank(governance):
             tabs = load("Tabs", escrow.address, registry.address)
         assert tabs.address == tabs_at
-    with boa.env.prank(governance):
-        offers = load("OfferBook", escrow.address, registry.address)
-    assert offers.address == offers_at
+    offers = _deploy_offer_book(escrow, registry, governance, offers_at)
     reputation.set_escrow(escrow.address)
     reputation.set_keep_last(True)
     resolver.set_escrow(escrow.address)
@@ -422,10 +428,7 @@ def deploy_escrow(
             offers=offers_at,
         )
         if with_offers:
-            with boa.env.prank(governance):
-                assert load("OfferBook", escrow.address, world.registry.address).address == (
-                    offers_at
-                )
+            _deploy_offer_book(escrow, world.registry, governance, offers_at)
         return escrow
 
     return _deploy
