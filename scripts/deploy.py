@@ -4,10 +4,10 @@
     ape run deploy --network ethereum:local:node          # a local node (anvil)
     ape run deploy --network ethereum:sepolia:node --account deployer
 
-The order, constructor arguments and links come from `agentmarket.wiring`,
+The order, constructor arguments and links come from `agentmarket.deployment`,
 the same plan the Python client deploys with. The record (addresses,
 transaction hashes, block numbers) goes to `deployments/chain-<chain id>.json`,
-the name `agentmarket deploy` gives it too (`agentmarket.wiring.record_name`).
+the name `agentmarket deploy` gives it too (`agentmarket.deployment.record_name`).
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from ape import accounts, chain, project
 from ape.api import AccountAPI
 from ape.cli import ConnectedProviderCommand
 
-from agentmarket.wiring import Deployed, ProtocolParams, deploy_protocol, majority, record_name
+from agentmarket.deployment import Deployed, ProtocolParams, deploy_protocol, majority, record_name
 
 DEPLOYMENTS = Path(__file__).resolve().parent.parent / "deployments"
 
 
 class ApeDeployer:
-    """`agentmarket.wiring.Deployer` backed by Ape's project and an Ape account."""
+    """`agentmarket.deployment.Deployer` backed by Ape's project and an Ape account."""
 
     def __init__(self, account: AccountAPI) -> None:
         self.account = account

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import click
 
-from agentmarket.cli import BigInt, Session, chain_options
+from agentmarket.cli.options import BigInt, Session, chain_options
+from agentmarket.contracts.evaluation import TASKS, EvaluatorClient, Verdict, judge, recompute
 from agentmarket.errors import AgentMarketError
-from agentmarket.evaluation import TASKS, EvaluatorClient, Verdict, judge, recompute
 
 __all__ = ["TASKS", "evaluate", "main"]
 

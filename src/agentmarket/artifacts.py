@@ -1,7 +1,7 @@
 """Compiled contracts shipped inside the package (ABI and creation bytecode).
 
 The JSON files under `agentmarket/artifacts/` are generated from `contracts/`
-by `python -m agentmarket.build`; a test fails when they are stale, so the
+by `python -m tools.build`; a test fails when they are stale, so the
 client never talks to a contract through an outdated ABI.
 """
 
@@ -37,9 +37,7 @@ def load_artifact(name: str) -> Artifact:
     """Load the artifact of contract `name`; raise ArtifactMissingError if absent."""
     path = resources.files("agentmarket") / "artifacts" / f"{name}.json"
     if not path.is_file():
-        raise ArtifactMissingError(
-            f"no compiled artifact for {name!r}; run python -m agentmarket.build"
-        )
+        raise ArtifactMissingError(f"no compiled artifact for {name!r}; run python -m tools.build")
     data = json.loads(path.read_text())
     return Artifact(
         name=name, abi=data["abi"], bytecode=data["bytecode"], compiler=data["compiler"]

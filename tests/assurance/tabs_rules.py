@@ -46,7 +46,7 @@ from eth_account.signers.local import LocalAccount
 from hypothesis import strategies as st
 from hypothesis.stateful import precondition, rule
 
-from agentmarket.tabs import SignedVoucher, Voucher, VoucherRejectedError, VoucherVerifier
+from agentmarket.contracts.tabs import SignedVoucher, Voucher, VoucherRejectedError, VoucherVerifier
 
 from .model import BPS, Tab, record
 from .world import DAY, TOKENS, chain_id, now, tab_voucher

@@ -1,6 +1,6 @@
 """The whole protocol, deployed as production deploys it, for the assurance tests.
 
-Order (as `src/agentmarket/wiring.py` and `tests/escrow/conftest.py`):
+Order (as `src/agentmarket/deployment.py` and `tests/escrow/conftest.py`):
 AgentRegistry, ServiceListings, ArbiterPanel, then DisputeResolver,
 ReputationRegistry and ValidationRegistry, all three built for the escrow's
 predicted address, then JobEscrow, built for its EscrowGovernor's and the Tabs contract's predicted

@@ -151,7 +151,7 @@ def world(tmp_path: Path) -> Iterator[World]:
         [accounts["client_principal"].address, accounts["provider_principal"].address],
     )
     escrow = deployed["contracts"]["JobEscrow"]["address"]
-    from agentmarket.market import EscrowClient
+    from agentmarket.contracts.escrow import EscrowClient
 
     EscrowClient(w3, escrow).set_token(governance, token, True, 10**18)
     env["AGENTMARKET_TOKEN"] = token

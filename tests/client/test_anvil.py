@@ -9,7 +9,7 @@ import pytest
 from eth_account import Account
 
 from agentmarket.chain import Signer, connect
-from agentmarket.market import EscrowClient
+from agentmarket.contracts.escrow import EscrowClient
 
 from .conftest import UNIT, _invoke, deploy_token
 

@@ -26,9 +26,9 @@ from eth_account import Account
 from web3 import Web3
 
 from agentmarket.chain import Signer, time_travel
-from agentmarket.market import EscrowClient
-from agentmarket.validation import ValidationClient, job_request_hash
-from agentmarket.wiring import Deployment
+from agentmarket.contracts.escrow import EscrowClient
+from agentmarket.contracts.validation import ValidationClient, job_request_hash
+from agentmarket.deployment import Deployment
 
 from .conftest import UNIT, Invoke, Run, World, key_env
 from .test_cli_job_life import setup_agents

@@ -4,7 +4,7 @@ command line. Governance owns the governor and is its guardian in a CLI deployme
 
 from __future__ import annotations
 
-from agentmarket.wiring import Deployment
+from agentmarket.deployment import Deployment
 
 from .conftest import UNIT, Invoke, World
 from .test_cli_job_life import setup_agents

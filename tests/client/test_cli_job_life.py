@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from agentmarket.market import JobStatus
+from agentmarket.contracts.escrow import JobStatus
 
 from .conftest import UNIT, Invoke, World, key_env
 
@@ -104,8 +104,8 @@ def test_job_life__register_to_rating__through_the_cli(am: Invoke, world: World)
 
 
 def _fee_bps(world: World) -> int:
-    from agentmarket.market import EscrowClient
-    from agentmarket.wiring import Deployment
+    from agentmarket.contracts.escrow import EscrowClient
+    from agentmarket.deployment import Deployment
 
     record = Deployment.load(world.deployment)
     return int(EscrowClient(world.w3, record.address("JobEscrow")).config()["fee_bps"])

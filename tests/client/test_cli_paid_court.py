@@ -22,10 +22,11 @@ from typing import Any
 from eth_account import Account
 from web3 import Web3
 
-from agentmarket.build import ROOT, compile_contract
 from agentmarket.chain import Signer
-from agentmarket.market import DisputeClient, EscrowClient
-from agentmarket.wiring import Deployment
+from agentmarket.contracts.disputes import DisputeClient
+from agentmarket.contracts.escrow import EscrowClient
+from agentmarket.deployment import Deployment
+from tools.build.artifacts import ROOT, compile_contract
 
 from .conftest import UNIT, Invoke, World
 from .test_cli_job_life import setup_agents

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agentmarket.wiring import Deployment
+from agentmarket.deployment import Deployment
 
 from .conftest import UNIT, Invoke, World
 from .test_cli_job_life import setup_agents

@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 
-from agentmarket.cli import main
+from agentmarket.cli.app import main
 
 UNIT = 10**18
 

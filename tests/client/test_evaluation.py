@@ -11,7 +11,8 @@ from eth_account import Account
 from web3 import Web3
 
 from agentmarket.chain import Signer
-from agentmarket.evaluation import (
+from agentmarket.contracts.escrow import Job, JobStatus
+from agentmarket.contracts.evaluation import (
     MAX_EVALUATOR_FEE_BPS,
     TASKS,
     EvaluatorClient,
@@ -23,8 +24,7 @@ from agentmarket.evaluation import (
     judge,
     recompute,
 )
-from agentmarket.market import Job, JobStatus
-from agentmarket.offers import NO_EVALUATOR
+from agentmarket.contracts.offers import NO_EVALUATOR
 
 INPUT = b"Hello, agents"
 JOB_ID = (1_700_000_000 << 136) | (7 << 64) | 9

@@ -11,10 +11,10 @@ from __future__ import annotations
 import pytest
 
 from agentmarket.chain import Signer
+from agentmarket.contracts.escrow import EscrowClient
+from agentmarket.contracts.governor import GovernorClient
+from agentmarket.deployment import Deployment
 from agentmarket.errors import ContractRevertError
-from agentmarket.governor import GovernorClient
-from agentmarket.market import EscrowClient
-from agentmarket.wiring import Deployment
 
 from .conftest import UNIT, World
 

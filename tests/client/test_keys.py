@@ -106,7 +106,7 @@ def test_no_source__raises() -> None:
 
 def test_cli__no_option_takes_a_key_value() -> None:
     """Keys never come from arguments: no option is named like a raw key."""
-    from agentmarket.cli import main
+    from agentmarket.cli.app import main
 
     def params(group: object) -> list[str]:
         found = []

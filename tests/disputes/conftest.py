@@ -316,7 +316,7 @@ def hostile_court(deployer: str) -> Any:
 def make_operator(registry: Any, keyed: Callable[[str], Any]) -> Callable[[int, str], str]:
     """`make_operator(agent_id, label)`: a keyed account made the agent's
     operator with a valid EIP-712 `AgentWalletSet` proof; returns its address."""
-    from agentmarket.registry import sign_wallet_proof
+    from agentmarket.contracts.registry import sign_wallet_proof
 
     def _make(agent_id: int, label: str) -> str:
         account = keyed(label)

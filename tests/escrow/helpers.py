@@ -7,8 +7,8 @@ from typing import Any
 import boa
 from eth_account.signers.local import LocalAccount
 
-from agentmarket import offers
-from agentmarket.registry import sign_wallet_proof
+from agentmarket.contracts import offers
+from agentmarket.contracts.registry import sign_wallet_proof
 
 ZERO = "0x0000000000000000000000000000000000000000"
 DAY = 86_400

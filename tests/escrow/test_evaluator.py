@@ -28,7 +28,7 @@ from eth_account.messages import _hash_eip191_message, encode_typed_data
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from agentmarket import offers
+from agentmarket.contracts import offers
 
 from .conftest import load
 from .helpers import (

@@ -16,9 +16,9 @@ from pathlib import Path
 from web3 import Web3
 
 from agentmarket.chain import connect
-from agentmarket.index import Indexer
-from agentmarket.index_events import FOLLOWED, ChainEvent, Web3EventSource
-from agentmarket.wiring import Deployment
+from agentmarket.deployment import Deployment
+from agentmarket.index.events import FOLLOWED, ChainEvent, Web3EventSource
+from agentmarket.index.indexer import Indexer
 
 
 class SlowSource(Web3EventSource):

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from agentmarket.index import Indexer
-from agentmarket.index_events import ChainEvent
-from agentmarket.index_schema import open_database
+from agentmarket.index.events import ChainEvent
+from agentmarket.index.indexer import Indexer
+from agentmarket.index.schema import open_database
 
 from .synthetic import ADDRESSES, SyntheticSource
 

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from agentmarket.index import next_block
+from agentmarket.index.indexer import next_block
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import ADDRESSES, SyntheticSource, synthetic_events
 
-from agentmarket.index import Indexer
+from agentmarket.index.indexer import Indexer
 
 
 def main() -> None:

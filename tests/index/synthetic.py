@@ -20,13 +20,8 @@ from typing import Any
 
 from web3 import Web3
 
-from agentmarket.index_events import (
-    AgentReputation,
-    BlockRef,
-    ChainEvent,
-    job_parties,
-)
-from agentmarket.market import tag_hash
+from agentmarket.contracts.listings import tag_hash
+from agentmarket.index.events import AgentReputation, BlockRef, ChainEvent, job_parties
 
 ADDRESSES = {
     "ServiceListings": "0x" + "aa" * 20,

@@ -25,11 +25,14 @@ from web3 import Web3
 
 from agentmarket.artifacts import load_artifact
 from agentmarket.chain import Signer, connect
-from agentmarket.index import Indexer, find_providers
-from agentmarket.index_reorg import ReorgTooDeepError
-from agentmarket.market import EscrowClient, ListingsClient, ReputationClient, TokenClient
-from agentmarket.registry import AgentRegistryClient
-from agentmarket.wiring import Deployment, ProtocolParams, Web3Deployer, deploy_protocol
+from agentmarket.contracts.escrow import EscrowClient
+from agentmarket.contracts.listings import ListingsClient
+from agentmarket.contracts.registry import AgentRegistryClient
+from agentmarket.contracts.reputation import ReputationClient
+from agentmarket.contracts.token import TokenClient
+from agentmarket.deployment import Deployment, ProtocolParams, Web3Deployer, deploy_protocol
+from agentmarket.index.indexer import Indexer, find_providers
+from agentmarket.index.reorg import ReorgTooDeepError
 
 from .synthetic import chain_rows
 

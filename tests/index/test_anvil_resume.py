@@ -20,9 +20,9 @@ from web3 import Web3
 
 from agentmarket.artifacts import load_artifact
 from agentmarket.chain import Signer, connect
-from agentmarket.index import Indexer, find_providers
-from agentmarket.market import tag_hash
-from agentmarket.wiring import Deployment, Web3Deployer
+from agentmarket.contracts.listings import tag_hash
+from agentmarket.deployment import Deployment, Web3Deployer
+from agentmarket.index.indexer import Indexer, find_providers
 
 from .kill import kill_sync_worker_past
 from .synthetic import dump

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from agentmarket.errors import AgentMarketError
-from agentmarket.index import Indexer
-from agentmarket.index_schema import IndexURLError, database_path, open_database
+from agentmarket.index.indexer import Indexer
+from agentmarket.index.schema import IndexURLError, database_path, open_database
 
 from .synthetic import ADDRESSES, SyntheticSource
 

@@ -14,10 +14,11 @@ import pytest
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
-from agentmarket.build import CONTRACTS, compile_contract
 from agentmarket.chain import Signer, connect, funded_test_accounts
-from agentmarket.index import Indexer
-from agentmarket.index_events import (
+from agentmarket.contracts.listings import tag_hash
+from agentmarket.contracts.registry import AgentRegistryClient
+from agentmarket.deployment import Web3Deployer
+from agentmarket.index.events import (
     ESCROW,
     FOLLOWED_EVENTS,
     LISTINGS,
@@ -27,9 +28,8 @@ from agentmarket.index_events import (
     event_abi,
     reputation_of_abi,
 )
-from agentmarket.market import tag_hash
-from agentmarket.registry import AgentRegistryClient
-from agentmarket.wiring import Web3Deployer
+from agentmarket.index.indexer import Indexer
+from tools.build.artifacts import CONTRACTS, compile_contract
 
 
 @functools.cache

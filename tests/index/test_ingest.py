@@ -7,7 +7,8 @@ import sqlite3
 import pytest
 from web3 import Web3
 
-from agentmarket.index import (
+from agentmarket.index.events import AgentReputation, ChainEvent, touched_agents
+from agentmarket.index.indexer import (
     JOB_ACCEPTED,
     JOB_COMPLETED,
     JOB_DELIVERED,
@@ -21,8 +22,7 @@ from agentmarket.index import (
     store_reputations,
     tag_hash,
 )
-from agentmarket.index_events import AgentReputation, ChainEvent, touched_agents
-from agentmarket.index_schema import from_u256
+from agentmarket.index.schema import from_u256
 
 from .synthetic import OTHER_TOKEN, TOKEN, job_id_of, listing_event
 

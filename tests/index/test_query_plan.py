@@ -6,9 +6,9 @@ import sqlite3
 
 import pytest
 
-from agentmarket.index import FIND_SQL, find_params
-from agentmarket.index_bench import populate_listings
-from agentmarket.index_schema import open_database
+from agentmarket.index.indexer import FIND_SQL, find_params
+from agentmarket.index.schema import open_database
+from tools.bench.index import populate_listings
 
 from .synthetic import OTHER_TOKEN
 

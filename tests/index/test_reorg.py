@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-import agentmarket.index
-from agentmarket.index import Indexer, find_providers
-from agentmarket.index_events import BlockRef, ChainEvent
-from agentmarket.index_reorg import ReorgTooDeepError
-from agentmarket.index_schema import IndexMismatchError, open_database
+import agentmarket.index.indexer
+from agentmarket.index.events import BlockRef, ChainEvent
+from agentmarket.index.indexer import Indexer, find_providers
+from agentmarket.index.reorg import ReorgTooDeepError
+from agentmarket.index.schema import IndexMismatchError, open_database
 
 from .kill import kill_sync_worker_when
 from .synthetic import (
@@ -256,7 +256,7 @@ def test_rollback__is_atomic_when_interrupted(
     def dies(*_: object) -> None:  # the last step of the rollback, after every undo
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(agentmarket.index, "forget_blocks_after", dies)
+    monkeypatch.setattr(agentmarket.index.indexer, "forget_blocks_after", dies)
     with pytest.raises(KeyboardInterrupt):
         indexer.sync()
     assert all_tables(indexer.conn) == before

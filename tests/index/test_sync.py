@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from agentmarket.index import Indexer, IndexSyncError, find_providers
-from agentmarket.index_schema import IndexMismatchError
-from agentmarket.wiring import Deployed, Deployment
+from agentmarket.deployment import Deployed, Deployment
+from agentmarket.index.indexer import Indexer, IndexSyncError, find_providers
+from agentmarket.index.schema import IndexMismatchError
 
 from .kill import kill_sync_worker_past
 from .synthetic import ADDRESSES, SyntheticSource, dump, synthetic_events

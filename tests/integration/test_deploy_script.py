@@ -9,8 +9,8 @@ import pytest
 from web3 import Web3
 
 from agentmarket.artifacts import load_artifact
-from agentmarket.market import EscrowClient
-from agentmarket.wiring import PLAN, Deployment, JobTerms
+from agentmarket.contracts.escrow import EscrowClient
+from agentmarket.deployment import PLAN, Deployment, JobTerms
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from agentmarket import bench
+from tools.bench import gas as bench
 
 
 @pytest.fixture(scope="session")

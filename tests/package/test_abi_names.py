@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from agentmarket import abi_names, build
+from tools.build import abi_names
+from tools.build import artifacts as build
 
 STANDARDS = build.ROOT / "standards"
 # Our contract that offers each ERC-8004 registry's surface.

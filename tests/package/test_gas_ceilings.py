@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agentmarket import bench
+from tools.bench import gas as bench
 
 
 @pytest.mark.parametrize("step", sorted(bench.CEILINGS))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from agentmarket import bench, build
-from agentmarket.wiring import PLAN
+from agentmarket.deployment import PLAN
+from tools.bench import gas as bench
+from tools.build import artifacts as build
 
 
 def test_abis_and_artifacts__match_a_fresh_compile() -> None:

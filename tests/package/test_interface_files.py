@@ -36,7 +36,7 @@ from tabs.conftest import (  # the Tabs world (escrow, registry, listings, tabs)
     world,
 )
 
-from agentmarket import build
+from tools.build import artifacts as build
 
 __all__ = [
     "client_operator",

@@ -29,8 +29,10 @@ from web3 import Web3
 from agentmarket import cli
 from agentmarket.artifacts import load_artifact
 from agentmarket.chain import Signer, connect
-from agentmarket.market import EscrowClient, ListingsClient, ReputationClient
-from agentmarket.registry import AgentRegistryClient
+from agentmarket.contracts.escrow import EscrowClient
+from agentmarket.contracts.listings import ListingsClient
+from agentmarket.contracts.registry import AgentRegistryClient
+from agentmarket.contracts.reputation import ReputationClient
 
 pytestmark = pytest.mark.integration
 

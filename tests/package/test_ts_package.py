@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from agentmarket import build, interface_files, ts_package
+from tools.build import artifacts as build
+from tools.build import interface_files, ts_package
 
 DEPLOYABLE = [p.stem for p in build.deployable_sources()]
 

@@ -29,7 +29,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from agentmarket.registry import sign_wallet_proof
+from agentmarket.contracts.registry import sign_wallet_proof
 
 from .registry_support import ZERO
 

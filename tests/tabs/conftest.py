@@ -28,7 +28,7 @@ from escrow.conftest import (  # the escrow world's fixtures, shared (resolved a
 from escrow.helpers import PRICE
 from eth_account.signers.local import LocalAccount
 
-from agentmarket.tabs import SignedVoucher, Voucher, sign_voucher
+from agentmarket.contracts.tabs import SignedVoucher, Voucher, sign_voucher
 
 __all__ = [
     "client_operator",

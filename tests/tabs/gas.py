@@ -13,7 +13,7 @@ from escrow.gas import benchmark_world, tx_gas
 from escrow.helpers import E18, PRICE
 from eth_account import Account
 
-from agentmarket.tabs import Voucher, sign_voucher
+from agentmarket.contracts.tabs import Voucher, sign_voucher
 
 DELAY = 86_400
 BATCH = 20

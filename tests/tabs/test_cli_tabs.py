@@ -11,7 +11,7 @@ import sqlite3
 from client.conftest import UNIT, Invoke, World, am, world  # noqa: F401 (fixtures)
 from client.test_cli_job_life import setup_agents
 
-from agentmarket.tabs import TabsClient
+from agentmarket.contracts.tabs import TabsClient
 
 
 def test_tab_life__open_voucher_redeem_close__through_the_cli(am: Invoke, world: World) -> None:  # noqa: F811
@@ -223,8 +223,8 @@ def test_finding2__buyer_reads_exposure_through_the_client__seller_takes_at_most
     else can still spend of the agent's money, cannot add to it, asks to
     close, and gets back exactly the rest of what the seller's key took."""
     from agentmarket.chain import Signer, time_travel
-    from agentmarket.market import EscrowClient
-    from agentmarket.registry import AgentRegistryClient
+    from agentmarket.contracts.escrow import EscrowClient
+    from agentmarket.contracts.registry import AgentRegistryClient
 
     contracts = json.loads(world.deployment.read_text())["contracts"]
     seller, buyer = "client_principal", "provider_principal"

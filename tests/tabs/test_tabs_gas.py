@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from agentmarket import bench
+from tools.bench import gas as bench
 
 # The target for a batch (per tab). Redemptions write no reputation
 # (a tab's one fact is written at its closing), so a batch pays per tab only

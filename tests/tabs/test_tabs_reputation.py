@@ -12,7 +12,7 @@ from __future__ import annotations
 import boa
 from escrow.helpers import E18, FEE_BPS, OUT_COMPLETED, PRICE
 
-from agentmarket.tabs import Voucher, sign_voucher
+from agentmarket.contracts.tabs import Voucher, sign_voucher
 
 from .conftest import DELAY, redeem
 

@@ -40,7 +40,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from agentmarket.tabs import Voucher, sign_voucher
+from agentmarket.contracts.tabs import Voucher, sign_voucher
 
 PER_JOB_CAP = 3 * PRICE
 PERIOD_CAP = 6 * PRICE

@@ -18,7 +18,7 @@ import boa
 import pytest
 from escrow.helpers import FEE_BPS, PRICE, ZERO
 
-from agentmarket.tabs import VoucherRejectedError, VoucherVerifier
+from agentmarket.contracts.tabs import VoucherRejectedError, VoucherVerifier
 
 from .conftest import DELAY, redeem
 

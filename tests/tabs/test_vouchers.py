@@ -11,7 +11,7 @@ import boa
 import pytest
 from escrow.helpers import PRICE, ZERO, set_wallet
 
-from agentmarket.tabs import (
+from agentmarket.contracts.tabs import (
     SECP256K1_N,
     SignedVoucher,
     Voucher,

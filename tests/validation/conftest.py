@@ -12,7 +12,7 @@ import boa
 import pytest
 from eth_account.signers.local import LocalAccount
 
-from agentmarket.registry import sign_wallet_proof
+from agentmarket.contracts.registry import sign_wallet_proof
 
 from .helpers import URI, ZERO_HASH, job_id_of, request_hash
 

@@ -17,7 +17,7 @@ STANDARD_EVENTS = [e for e in ERC8004_VALIDATION_ABI if e["type"] == "event"]
 
 def _abi(path: str) -> list[dict[str, Any]]:
     """The ABI as the build writes it: compiled, its multi-value outputs named."""
-    from agentmarket import build
+    from tools.build import artifacts as build
 
     abi: list[dict[str, Any]] = build.compile_contract(ROOT / path)["abi"]
     return abi

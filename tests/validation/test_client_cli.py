@@ -18,10 +18,10 @@ from web3 import Web3
 
 from agentmarket import cli
 from agentmarket.chain import Signer, funded_test_accounts
+from agentmarket.contracts.registry import AgentRegistryClient
+from agentmarket.contracts.validation import ValidationClient, job_request_hash
+from agentmarket.deployment import Deployment
 from agentmarket.errors import ContractRevertError
-from agentmarket.registry import AgentRegistryClient
-from agentmarket.validation import ValidationClient, job_request_hash
-from agentmarket.wiring import Deployment
 
 ROLES = ("deployer", "principal", "validator", "stranger")
 URI = "ipfs://request"

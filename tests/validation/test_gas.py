@@ -1,6 +1,6 @@
 """Gas of the registry's writes, priced as real transactions on a chain of
 their own (cold accounts and slots, storage committed between transactions;
-see `helpers.run_tx`). The benchmark (`agentmarket.bench`) measures the same
+see `helpers.run_tx`). The benchmark (`tools.bench.gas`) measures the same
 two steps over JSON-RPC receipts; these tests keep the figures visible while
 the contract changes, against the ceilings below (today's figures rounded up;
 the DESIGN targets, 75,000 and 60,000, are missed: see the README notes)."""
@@ -13,7 +13,7 @@ import boa
 import pytest
 from eth_account.signers.local import LocalAccount
 
-from agentmarket.registry import sign_wallet_proof
+from agentmarket.contracts.registry import sign_wallet_proof
 
 from .helpers import ROOT, URI, own_chain, request_hash, run_tx
 
