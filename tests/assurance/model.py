@@ -1,6 +1,6 @@
 """The Python model the protocol machine compares the contracts against.
 
-Written from DESIGN.md and the contracts' NatSpec, not from their code paths:
+Written from SPEC.md and the contracts' NatSpec, not from their code paths:
 ledger balances, fees (the protocol's and the evaluators'), jobs, tabs,
 disputes, the panel's tallies, operator budgets and reputation counters, all
 exact to the unit.
@@ -17,7 +17,7 @@ WEIGHT_UNIT = 10**18
 MAX_DELIVERY_TIME = 365 * 86_400
 MAX_EVALUATOR_FEE_BPS = 1_000
 
-# Job statuses (JobEscrow), and the transitions DESIGN draws (I3): from
+# Job statuses (JobEscrow), and the transitions SPEC.md draws (I3): from
 # nothing to a hire's first state, then along the job's life; nothing leaves
 # Completed, Refunded or Resolved.
 NONE, REQUESTED, ACCEPTED, DELIVERED, COMPLETED, REFUNDED, DISPUTED, REJECTED, RESOLVED = range(9)
@@ -199,7 +199,7 @@ def ruling_payout(amount: int, bond: int, ruling: int) -> tuple[int, int, int, i
 
 
 def record(facts: dict[int, Facts], job: Job | Tab, outcome: int, weighted: int) -> None:
-    """What the escrow's settlement writes for both sides (DESIGN: every ending;
+    """What the escrow's settlement writes for both sides (SPEC.md: every ending;
     a tab's closing is its one settlement). An evaluator's verdict also counts
     for the provider: 9 (approved, paid) in `validated`, 8 (rejected, then
     reclaimed) in `rejected`."""

@@ -9,7 +9,7 @@ the client's principal of the moment, its current or other operator key, a
 stranger), redeem one or two at once (replayed, stale, over the deposit,
 forged, after the deadline), request a close, finish it (with jumps to one
 second before, on and after the deadline), and the provider's close. Each
-rule predicts the outcome from the model (DESIGN and the NatSpec, not the
+rule predicts the outcome from the model (SPEC.md and the NatSpec, not the
 code): a voucher is valid if and only if the tab's key, fixed at opening,
 signed it (whoever owns or operates the client now); a top-up is refused
 once that key is neither the client's principal nor its operator. Checked

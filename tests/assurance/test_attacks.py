@@ -120,7 +120,7 @@ def test_rebasing_token__rebase_after_deposit__damage_stays_in_that_token(
     """A rebase between two transactions cannot be seen by any ledger: a
     negative one leaves the escrow short in that token (the last withdrawal
     of it fails), and a positive one leaves a surplus. Governance's
-    allowlist is the defense (DESIGN: rebasing tokens are refused); the
+    allowlist is the defense (SPEC.md: such tokens stay off it); the
     damage never reaches another token, a job or a fee in another token."""
     d = Driver(world)
     token, t18 = _rebasing(world), world.tokens["T18"]
@@ -300,7 +300,7 @@ def test_party_never_acts__every_open_state_ends_by_one_party_at_its_deadline(
     """For every open state, the counterparty that stays silent cannot keep
     the money: one second before the deadline the exit is refused, at the
     deadline one party alone (or anyone) ends the job, and every unit lands
-    where DESIGN says."""
+    where SPEC.md says."""
     d = Driver(world)
     t18 = world.tokens["T18"]
     a1, _, a3, _ = world.agents

@@ -1,4 +1,4 @@
-"""One stateful machine over the whole protocol (DESIGN I1-I7).
+"""One stateful machine over the whole protocol (SPEC I1-I7).
 
 The real AgentRegistry, ServiceListings, ArbiterPanel, DisputeResolver,
 ReputationRegistry, JobEscrow and Tabs, deployed in production order, with five

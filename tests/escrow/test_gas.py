@@ -1,4 +1,4 @@
-"""Gas ceilings (whole-transaction gas, DESIGN's table) for the job life.
+"""Gas ceilings (whole-transaction gas, SPEC.md's table) for the job life.
 
 Measured in steady state (see `gas.py`): the client's operator hires (its
 ledger balance and spending record already exist), the provider's operator

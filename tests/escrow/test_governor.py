@@ -1,4 +1,4 @@
-"""EscrowGovernor: the only account the escrow's settings obey (DESIGN I7).
+"""EscrowGovernor: the only account the escrow's settings obey (SPEC I7).
 
 Every governor function and revert path, each bound at its edge; the
 guardian's pause; the two-step ownership handover; the escrow's three hooks

@@ -1,6 +1,6 @@
 """Ledger safety: reentrancy through token hooks on every token-moving
 function, reverts-on-zero tokens, and a pause that blocks entries only
-(issue 3, DESIGN I1/I7). That no governance action moves a balance or a job
+(issue 3, SPEC I1/I7). That no governance action moves a balance or a job
 is in test_governor.py."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Stateful property test of the escrow (DESIGN I1, I3, I4, I6).
+"""Stateful property test of the escrow (SPEC I1, I3, I4, I6).
 
 A Python model runs beside the contracts. Every rule picks an action and an
 actor, asks the model whether the escrow must accept it, and then either

@@ -1,4 +1,4 @@
-"""Gas per step, measured as whole transactions, held to DESIGN.md's ceilings."""
+"""Gas per step, measured as whole transactions, held to its ceiling (SPEC.md, gas targets)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def test_step__within_its_gas_ceiling(measured_gas: dict[str, int], step: str) -
 
 
 def test_missed_targets__are_exactly_the_known_ones(measured_gas: dict[str, int]) -> None:
-    """A step that newly misses its DESIGN target fails here; one that comes back
+    """A step that newly misses its SPEC target fails here; one that comes back
     under it fails too, so its entry in MISSED_TARGETS is removed."""
     missed = {s for s, target in bench.TARGETS.items() if measured_gas[s] > target}
     assert missed == set(bench.MISSED_TARGETS)

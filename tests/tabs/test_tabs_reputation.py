@@ -1,4 +1,4 @@
-"""A tab's reputation (DESIGN I5 for tabs): a tab is one engagement, so the
+"""A tab's reputation (SPEC I5 for tabs): a tab is one engagement, so the
 escrow records it once, when it closes (the provider's `close`, or
 `finish_close` after the client's request and the withdrawal delay), as one
 completed job worth the tab's whole net redeemed value (what the provider

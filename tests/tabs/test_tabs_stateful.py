@@ -1,4 +1,4 @@
-"""Stateful property test of Tabs (DESIGN I1, I4, I5, I6 over tabs).
+"""Stateful property test of Tabs (SPEC I1, I4, I5, I6 over tabs).
 
 A Python model runs beside the contracts: tabs (deposit, redeemed, closing
 deadline, status), the client's, the provider's and the sibling's (a provider of the client's own

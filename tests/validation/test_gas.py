@@ -2,8 +2,8 @@
 their own (cold accounts and slots, storage committed between transactions;
 see `helpers.run_tx`). The benchmark (`tools.bench.gas`) measures the same
 two steps over JSON-RPC receipts; these tests keep the figures visible while
-the contract changes, against the ceilings below (today's figures rounded up;
-the DESIGN targets, 75,000 and 60,000, are missed: see the README notes)."""
+the contract changes, against the ceilings below (today's figures rounded up:
+SPEC.md sets these steps no target; see the README's gas notes)."""
 
 from __future__ import annotations
 

@@ -129,7 +129,7 @@ MISSED_TARGETS: dict[str, int] = {
     "set_agent_wallet": 59_632,
 }
 
-# Tab steps with no DESIGN target (issue #8 names them): held to today's
+# Tab steps with no SPEC.md target (issue #8 names them): held to today's
 # figure, rounded up, so nothing gets dearer unnoticed. A tab is one
 # engagement: its reputation fact is written once, by the closing, not per
 # redemption. So `tab_close` pays the reputation write (the escrow's config
@@ -171,7 +171,7 @@ EVALUATION_CEILINGS: dict[str, int] = {
 }
 
 # Steps by agents new to the protocol (issue #15; `cold_steps` says what each
-# includes), with no DESIGN target: held to today's figure, rounded up. Where
+# includes), with no SPEC.md target: held to today's figure, rounded up. Where
 # the extra gas goes, in fresh words (see FRESH_WORDS): a first deposit
 # creates the agent's balance word; a first hire the client's spending word
 # (and, with an offer, the provider's nonce word); a first `complete` the
@@ -720,7 +720,7 @@ def render_table(results: dict[str, int], floors: dict[str, dict[str, int]]) -> 
     then the reference contracts."""
     lines = [
         "| step | warm | its floor | words new / rewritten | cold | its floor |"
-        " words new / rewritten | DESIGN target |",
+        " words new / rewritten | SPEC target |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
 
