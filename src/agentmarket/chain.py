@@ -1,8 +1,8 @@
 """Connections to a chain: a JSON-RPC URL, or the in-process eth-tester chain.
 
 Transactions are signed locally with the caller's key (no node-side accounts),
-sent, and awaited with a timeout; a revert surfaces as ContractRevertError
-carrying the contract's revert string.
+sent, and awaited with a timeout; a revert surfaces as the revert string's own
+ContractRevertError subclass (`agentmarket.reverts`), carrying the string.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from web3.contract.contract import ContractFunction
 from web3.exceptions import ContractLogicError, TimeExhausted, Web3Exception
 from web3.types import TxParams, TxReceipt
 
-from agentmarket.errors import ContractRevertError, TransactionTimeoutError
+from agentmarket.errors import TransactionTimeoutError
+from agentmarket.reverts import revert_error
 
 IN_PROCESS = "memory"
 DEFAULT_RECEIPT_TIMEOUT = 120.0
@@ -97,7 +98,7 @@ class Signer:
             try:
                 tx["gas"] = int(self.w3.eth.estimate_gas(tx) * 1.2) + 10_000  # type: ignore[arg-type]
             except REVERTS as exc:
-                raise ContractRevertError(revert_reason(exc)) from exc
+                raise revert_error(revert_reason(exc)) from exc
         if "maxFeePerGas" not in tx and "gasPrice" not in tx:
             base = self.w3.eth.get_block("latest").get("baseFeePerGas", 0)
             tip = self.tip()
@@ -112,7 +113,7 @@ class Signer:
         except TimeExhausted as exc:
             raise TransactionTimeoutError(tx_hash.to_0x_hex(), self.receipt_timeout) from exc
         if receipt["status"] != 1:
-            raise ContractRevertError(self._replay_reason(tx, receipt))
+            raise revert_error(self._replay_reason(tx, receipt))
         return receipt
 
     def tip(self) -> int:
@@ -132,7 +133,7 @@ class Signer:
             params = cast(TxParams, {"from": self.address, "value": value, "gas": 0})
             tx = fn.build_transaction(params)
         except REVERTS as exc:
-            raise ContractRevertError(revert_reason(exc)) from exc
+            raise revert_error(revert_reason(exc)) from exc
         # web3 fills its own gas and fees; `send` applies this signer's policy.
         for filled in ("gas", "maxFeePerGas", "maxPriorityFeePerGas", "gasPrice"):
             tx.pop(filled, None)  # type: ignore[misc]
