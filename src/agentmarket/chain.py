@@ -1,44 +1,64 @@
 """Connections to a chain: a JSON-RPC URL, or the in-process eth-tester chain.
 
 Transactions are signed locally with the caller's key (no node-side accounts),
-sent, and awaited with a timeout; a revert surfaces as ContractRevertError
-carrying the contract's revert string.
+sent, and awaited with a timeout; a revert surfaces as the revert string's own
+ContractRevertError subclass (`agentmarket.reverts`), carrying the string.
+
+The in-process chain needs eth-tester and py-evm, the `memory` extra; they are
+imported only when "memory" is asked for, so a client of a JSON-RPC node runs
+without them.
 """
 
 from __future__ import annotations
 
+import sys
 import warnings
 from dataclasses import dataclass
 from typing import Any, cast
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
-from eth_tester.exceptions import TransactionFailed
 from web3 import Web3
 from web3.contract.contract import ContractFunction
 from web3.exceptions import ContractLogicError, TimeExhausted, Web3Exception
+from web3.providers.base import BaseProvider
 from web3.types import TxParams, TxReceipt
 
-from agentmarket.errors import ContractRevertError, TransactionTimeoutError
+from agentmarket.errors import AgentMarketError, TransactionTimeoutError
+from agentmarket.reverts import revert_error
 
 IN_PROCESS = "memory"
 DEFAULT_RECEIPT_TIMEOUT = 120.0
 # The validator's tip when the node suggests none (wei per gas: 1 gwei).
 DEFAULT_PRIORITY_FEE = 10**9
+NEEDS_MEMORY_EXTRA = "the in-process chain needs the extra: pip install 'agentmarket[memory]'"
 
 
 def connect(url: str = IN_PROCESS) -> Web3:
     """Connect to `url` (http(s):// or ws://), or start an in-process chain for "memory"."""
     if url == IN_PROCESS:
-        from web3 import EthereumTesterProvider
-
-        return Web3(EthereumTesterProvider())
+        return Web3(in_process_provider())
     if url.startswith(("ws://", "wss://")):
         raise ValueError("use an http(s) JSON-RPC URL; websockets are not supported by this client")
     w3 = Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": 60}))
     if not w3.is_connected():
         raise ConnectionError(f"no JSON-RPC node answers at {url}")
     return w3
+
+
+def in_process_provider() -> BaseProvider:
+    """A fresh eth-tester chain on py-evm; AgentMarketError if the `memory` extra is missing."""
+    try:
+        from eth_tester import EthereumTester, PyEVMBackend
+        from eth_tester.exceptions import BackendDistributionNotFound
+        from web3 import EthereumTesterProvider
+    except ImportError as exc:
+        raise AgentMarketError(NEEDS_MEMORY_EXTRA) from exc
+    try:
+        backend = PyEVMBackend()
+    except (ImportError, BackendDistributionNotFound) as exc:  # eth-tester without py-evm
+        raise AgentMarketError(NEEDS_MEMORY_EXTRA) from exc
+    return EthereumTesterProvider(EthereumTester(backend))
 
 
 def funded_test_accounts(w3: Web3, count: int = 10) -> list[LocalAccount]:
@@ -55,9 +75,14 @@ def time_travel(w3: Web3, timestamp: int) -> None:
     tester.mine_blocks(1)
 
 
-# What a refused call raises: web3's ContractLogicError over JSON-RPC; the
-# in-process eth-tester provider raises its own TransactionFailed instead.
-REVERTS = (ContractLogicError, TransactionFailed)
+def refusals() -> tuple[type[Exception], ...]:
+    """What a refused call raises: web3's ContractLogicError over JSON-RPC, and the
+    in-process provider's own TransactionFailed once eth-tester is loaded (no
+    in-process chain runs before it is)."""
+    tester = sys.modules.get("eth_tester.exceptions")
+    if tester is None:
+        return (ContractLogicError,)
+    return (ContractLogicError, tester.TransactionFailed)
 
 
 def revert_reason(exc: Exception) -> str:
@@ -96,8 +121,8 @@ class Signer:
         if "gas" not in tx:
             try:
                 tx["gas"] = int(self.w3.eth.estimate_gas(tx) * 1.2) + 10_000  # type: ignore[arg-type]
-            except REVERTS as exc:
-                raise ContractRevertError(revert_reason(exc)) from exc
+            except refusals() as exc:
+                raise revert_error(revert_reason(exc)) from exc
         if "maxFeePerGas" not in tx and "gasPrice" not in tx:
             base = self.w3.eth.get_block("latest").get("baseFeePerGas", 0)
             tip = self.tip()
@@ -112,7 +137,7 @@ class Signer:
         except TimeExhausted as exc:
             raise TransactionTimeoutError(tx_hash.to_0x_hex(), self.receipt_timeout) from exc
         if receipt["status"] != 1:
-            raise ContractRevertError(self._replay_reason(tx, receipt))
+            raise revert_error(self._replay_reason(tx, receipt))
         return receipt
 
     def tip(self) -> int:
@@ -131,8 +156,8 @@ class Signer:
         try:
             params = cast(TxParams, {"from": self.address, "value": value, "gas": 0})
             tx = fn.build_transaction(params)
-        except REVERTS as exc:
-            raise ContractRevertError(revert_reason(exc)) from exc
+        except refusals() as exc:
+            raise revert_error(revert_reason(exc)) from exc
         # web3 fills its own gas and fees; `send` applies this signer's policy.
         for filled in ("gas", "maxFeePerGas", "maxPriorityFeePerGas", "gasPrice"):
             tx.pop(filled, None)  # type: ignore[misc]
@@ -142,6 +167,6 @@ class Signer:
         call = {k: tx[k] for k in ("from", "to", "data", "value") if k in tx}
         try:
             self.w3.eth.call(call, receipt["blockNumber"] - 1)  # type: ignore[arg-type]
-        except REVERTS as exc:
+        except refusals() as exc:
             return revert_reason(exc)
         return "transaction reverted without a reason"

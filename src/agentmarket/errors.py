@@ -8,7 +8,10 @@ class AgentMarketError(Exception):
 
 
 class ContractRevertError(AgentMarketError):
-    """A contract refused the call; `reason` is its revert string, e.g. "escrow: not client"."""
+    """A contract refused the call; `reason` is its revert string, e.g. "escrow: not client".
+
+    The client raises the string's own subclass (`agentmarket.reverts`: `NotClient`,
+    `EscrowError`, ...); this class itself only for a string no contract of the protocol has."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)

@@ -11,6 +11,8 @@ from pathlib import Path
 import boa
 import pytest
 
+from agentmarket.reverts import REVERT_CLASSES
+
 from .conftest import CONTRACTS, load
 from .helpers import (
     DELIVERY_TIME,
@@ -186,3 +188,5 @@ def test_every_revert_string_is_tested(contract, prefix):
     )
     missing = sorted(s for s in _strings(contract, prefix) if f'"{s}"' not in tests)
     assert not missing, f"revert strings without a test: {missing}"
+    unmapped = sorted(s for s in _strings(contract, prefix) if s not in REVERT_CLASSES)
+    assert not unmapped, f"revert strings without a class in agentmarket.reverts: {unmapped}"

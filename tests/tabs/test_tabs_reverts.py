@@ -12,6 +12,8 @@ import pytest
 from escrow.conftest import CONTRACTS, load
 from escrow.helpers import PRICE, ZERO, poke
 
+from agentmarket.reverts import REVERT_CLASSES
+
 from .conftest import DELAY, redeem
 
 MAX_DEPOSIT = 2**96 - 1
@@ -352,3 +354,5 @@ def test_every_tabs_revert_string_is_tested():
     )
     missing = sorted(s for s in strings if f'"{s}"' not in tests)
     assert not missing, f"untested revert strings: {missing}"
+    unmapped = sorted(s for s in strings if s not in REVERT_CLASSES)
+    assert not unmapped, f"revert strings without a class in agentmarket.reverts: {unmapped}"

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from agentmarket.reverts import REVERT_CLASSES, ValidationError
+
 from .helpers import ERC8004_VALIDATION_ABI, ROOT, signature
 
 STANDARD_FUNCTIONS = [e for e in ERC8004_VALIDATION_ABI if e["type"] == "function"]
@@ -77,3 +79,6 @@ def test_every_revert_string__is_asserted_by_a_test() -> None:
     assert len(reasons) == 15
     missing = {r for r in reasons if f'"{r}"' not in tests}
     assert not missing
+    unmapped = {r for r in reasons if r not in REVERT_CLASSES}
+    assert not unmapped, f"revert strings without a class in agentmarket.reverts: {unmapped}"
+    assert all(issubclass(REVERT_CLASSES[r], ValidationError) for r in reasons)
