@@ -25,6 +25,10 @@ def tag_hash(tag: bytes | str) -> bytes:
     return raw
 
 
+# A page of `active_by_tag` / `active_by_provider` (ServiceListings.MAX_PAGE).
+MAX_PAGE = 100
+
+
 class ListingState(IntEnum):
     NONE = 0
     ACTIVE = 1
@@ -119,3 +123,15 @@ class ListingsClient:
 
     def active_by_tag(self, tag: str, offset: int = 0, limit: int = 50) -> list[int]:
         return list(self.contract.functions.active_by_tag(tag_hash(tag), offset, limit).call())
+
+    def active_by_provider(self, provider_id: int, limit: int = 1_000) -> list[int]:
+        """The provider's active listing ids, at most `limit`, read a page (100) at a time."""
+        found: list[int] = []
+        while len(found) < limit:
+            page = self.contract.functions.active_by_provider(
+                provider_id, len(found), min(MAX_PAGE, limit - len(found))
+            ).call()
+            found += [int(i) for i in page]
+            if len(page) < MAX_PAGE:
+                break
+        return found
