@@ -14,6 +14,7 @@ import sys
 import click
 
 from agentmarket.cli import (  # noqa: F401  (each registers its commands on `main`)
+    agent,
     agents,
     demo,
     disputes,
