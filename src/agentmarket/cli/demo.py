@@ -7,10 +7,7 @@ import json
 import click
 
 from agentmarket.cli.app import main
-from agentmarket.cli.options import (
-    console,
-    to_jsonable,
-)
+from agentmarket.cli.options import console, to_jsonable
 
 
 @main.command()

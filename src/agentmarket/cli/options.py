@@ -1,4 +1,5 @@
-"""The `agentmarket` command line.
+"""What every command of the `agentmarket` command line shares: the chain and key
+options, parameter types, the `Session` a command works with, and output helpers.
 
 Every command that talks to a deployed protocol takes `--rpc URL` (or
 AGENTMARKET_RPC) and `--deployment deployments/<net>.json` (or
@@ -34,10 +35,7 @@ from rich.table import Table
 from web3 import Web3
 
 from agentmarket.chain import IN_PROCESS, Signer, connect, funded_test_accounts
-from agentmarket.contracts.disputes import (
-    DisputeClient,
-    PanelClient,
-)
+from agentmarket.contracts.disputes import DisputeClient, PanelClient
 from agentmarket.contracts.escrow import EscrowClient
 from agentmarket.contracts.evaluation import check_fee
 from agentmarket.contracts.listings import ListingsClient
@@ -45,9 +43,7 @@ from agentmarket.contracts.registry import AgentRegistryClient
 from agentmarket.contracts.reputation import ReputationClient
 from agentmarket.contracts.token import TokenClient
 from agentmarket.contracts.validation import ValidationClient
-from agentmarket.deployment import (
-    Deployment,
-)
+from agentmarket.deployment import Deployment
 from agentmarket.keys import DEFAULT_KEY_ENV, KeySource, load_key
 from agentmarket.market import Market, load_deployment
 
