@@ -357,8 +357,8 @@ def __init__(escrow: address, registry: address):
 # ------------------------------------------------------------- procedure
 
 
-@payable
 @external
+@payable
 @nonreentrant
 def dispute(job_id: uint256, evidence_uri: String[MAX_URI]):
     """
@@ -434,8 +434,8 @@ def dispute(job_id: uint256, evidence_uri: String[MAX_URI]):
     log IEvidence.MetaEvidence(metaEvidenceID=job_id, evidence=evidence_uri)
 
 
-@payable
 @external
+@payable
 @nonreentrant
 def answer(job_id: uint256, evidence_uri: String[MAX_URI]):
     """
@@ -795,8 +795,8 @@ def withdraw_native(to: address = msg.sender):
 # ------------------------------------------------------------------ views
 
 
-@view
 @external
+@view
 def dispute_of(job_id: uint256) -> DisputeView:
     """
     @notice Everything stored about a job's dispute, unpacked.
@@ -846,8 +846,8 @@ def dispute_of(job_id: uint256) -> DisputeView:
     return d
 
 
-@view
 @external
+@view
 def job_of_dispute(arbitrator: address, dispute_id: uint256) -> uint256:
     """
     @notice The job whose case `arbitrator` opened as `dispute_id`.
@@ -871,8 +871,8 @@ def job_of_dispute(arbitrator: address, dispute_id: uint256) -> uint256:
 # -------------------------------------------------------------- internals
 
 
-@view
 @internal
+@view
 def _open(job_id: uint256) -> uint256:
     """
     @dev The head word of a dispute that has not ended.
@@ -884,8 +884,8 @@ def _open(job_id: uint256) -> uint256:
     return head
 
 
-@view
 @internal
+@view
 def _awaiting_answer(job_id: uint256) -> uint256:
     """
     @dev The head word of a dispute the answering side has not answered.
@@ -896,8 +896,8 @@ def _awaiting_answer(job_id: uint256) -> uint256:
     return head
 
 
-@view
 @internal
+@view
 def _parties_of(job_id: uint256, head: uint256) -> (uint256, uint256):
     """
     @dev (client id, provider id) of a disputed job: read from its id, as
@@ -911,8 +911,8 @@ def _parties_of(job_id: uint256, head: uint256) -> (uint256, uint256):
     return (job_id >> ID_CLIENT) & MASK_64, job_id & MASK_64
 
 
-@view
 @internal
+@view
 def _side(job_id: uint256, head: uint256) -> uint256:
     """
     @dev Which side the caller acts for: the client if it is the client's
@@ -935,8 +935,8 @@ def _side(job_id: uint256, head: uint256) -> uint256:
     raise "resolver: not a party"
 
 
-@pure
 @internal
+@pure
 def _percent(r: uint256) -> uint256:
     """
     @dev The provider's percent under a ruling 1..103 (1 -> 0, 2 -> 100).
@@ -948,8 +948,8 @@ def _percent(r: uint256) -> uint256:
     return r - scale.SPLIT_BASE
 
 
-@pure
 @internal
+@pure
 def _with(head: uint256, status: uint8, flags: uint256, r: uint256, deadline: uint256) -> uint256:
     """
     @dev `head` with a new status, flags, ruling and arbitration field.
@@ -964,8 +964,8 @@ def _with(head: uint256, status: uint8, flags: uint256, r: uint256, deadline: ui
     )
 
 
-@pure
 @internal
+@pure
 def _with_flags(head: uint256, flags: uint256) -> uint256:
     return (head & ~(MASK_8 << H_FLAGS)) | (flags << H_FLAGS)
 
@@ -1029,8 +1029,8 @@ def _credit(job_id: uint256, account: address, amount: uint256):
     log NativeCredited(job_id=job_id, account=account, amount=amount)
 
 
-@view
 @internal
+@view
 def _arbitration_cost(arbitrator: address, extra: Bytes[MAX_EXTRA_DATA]) -> (bool, uint256):
     """
     @dev `arbitrationCost(extra)` with a fixed gas budget; (False, 0) if the

@@ -1035,8 +1035,8 @@ def consume_rating(job_id: uint256, caller: address) -> IRatingGate.RatingTicket
 # --------------------------------------------------------------------- views
 
 
-@pure
 @external
+@pure
 def job_parties(job_id: uint256) -> (uint256, uint256, uint256):
     """
     @notice Decode a job id.
@@ -1048,8 +1048,8 @@ def job_parties(job_id: uint256) -> (uint256, uint256, uint256):
     return job_id >> ID_TIME_SHIFT, (job_id >> 64) & MASK_64, job_id & MASK_64
 
 
-@view
 @external
+@view
 def job(job_id: uint256) -> IJobEscrow.Job:
     """
     @notice A job, unpacked from its words A and B.
@@ -1076,8 +1076,8 @@ def job(job_id: uint256) -> IJobEscrow.Job:
     )
 
 
-@view
 @external
+@view
 def bonds(job_id: uint256) -> (uint256, uint256):
     """
     @notice The bonds posted in a job's dispute (kept after it ends).
@@ -1089,8 +1089,8 @@ def bonds(job_id: uint256) -> (uint256, uint256):
     return c & MASK_128, c >> 128
 
 
-@view
 @external
+@view
 def evaluator_of(job_id: uint256) -> (address, uint256):
     """
     @notice A job's evaluator and its fee.
@@ -1102,8 +1102,8 @@ def evaluator_of(job_id: uint256) -> (address, uint256):
     return convert(convert(e & MASK_160, uint160), address), e >> E_FEE_SHIFT
 
 
-@view
 @external
+@view
 def verdict(job_id: uint256) -> (address, bool, bytes32):
     """
     @notice The verdict a job's evaluator gave, final: what
@@ -1125,8 +1125,8 @@ def verdict(job_id: uint256) -> (address, bool, bytes32):
     )
 
 
-@view
 @external
+@view
 def balance_of(agent_id: uint256, token: address) -> uint256:
     """
     @notice An agent's free (unlocked) ledger balance.
@@ -1137,8 +1137,8 @@ def balance_of(agent_id: uint256, token: address) -> uint256:
     return self._balances[agent_id][token]
 
 
-@view
 @external
+@view
 def config(config_id: uint256) -> IJobEscrow.Config:
     """
     @notice A config version.
@@ -1160,8 +1160,8 @@ def config(config_id: uint256) -> IJobEscrow.Config:
     )
 
 
-@view
 @external
+@view
 def current_config_id() -> uint256:
     """
     @notice The config version new jobs get.
@@ -1170,8 +1170,8 @@ def current_config_id() -> uint256:
     return (self._head >> H_CONFIG_SHIFT) & MASK_24
 
 
-@view
 @external
+@view
 def paused() -> bool:
     """
     @notice Whether new commitments (hire, hire_with_offer, a tab's opening
@@ -1181,8 +1181,8 @@ def paused() -> bool:
     return self._head & H_PAUSED != 0
 
 
-@view
 @external
+@view
 def token_info(token: address) -> IJobEscrow.TokenInfo:
     """
     @notice A token's allowlist entry.
@@ -1196,8 +1196,8 @@ def token_info(token: address) -> IJobEscrow.TokenInfo:
     )
 
 
-@view
 @external
+@view
 def spent(agent_id: uint256, token: address) -> (uint256, uint256):
     """
     @notice The operator's spending window for one token.
@@ -1215,8 +1215,8 @@ def spent(agent_id: uint256, token: address) -> (uint256, uint256):
 # ------------------------------------------------------------------ internal
 
 
-@pure
 @internal
+@pure
 def _pack_config(bps: uint256, first: uint256, second: uint256, who: address) -> uint256:
     return (
         bps
@@ -1226,14 +1226,14 @@ def _pack_config(bps: uint256, first: uint256, second: uint256, who: address) ->
     )
 
 
-@pure
 @internal
+@pure
 def _address_at(word: uint256) -> address:
     return convert(convert((word >> C_ADDRESS_SHIFT) & MASK_160, uint160), address)
 
 
-@view
 @internal
+@view
 def _check_actor(agent_id: uint256, who: address, as_client: bool):
     """
     @dev `who` must be the agent's principal, or its operator while the agent
@@ -1247,8 +1247,8 @@ def _check_actor(agent_id: uint256, who: address, as_client: bool):
     assert auth.role == ROLE_PRINCIPAL or not auth.frozen, "escrow: agent frozen"
 
 
-@view
 @internal
+@view
 def _only(caller: address):
     """
     @dev The hooks' caller check: the governor, the resolver, the OfferBook
@@ -1265,8 +1265,8 @@ def _only(caller: address):
         raise "escrow: not tabs"
 
 
-@pure
 @internal
+@pure
 def _check(ok: bool, reason: String[40]):
     """
     @dev A check off the hot paths (withdrawals, fee claims, governance
@@ -1279,20 +1279,20 @@ def _check(ok: bool, reason: String[40]):
         raise reason
 
 
-@pure
 @internal
+@pure
 def _nonzero(amount: uint256):
     assert amount != 0, "escrow: zero amount"
 
 
-@view
 @internal
+@view
 def _before_review(a: uint256, config: uint256):
     assert block.timestamp < self._review_deadline(a, config), "escrow: review deadline passed"
 
 
-@view
 @internal
+@view
 def _check_outsider(job_id: uint256, who: address):
     """
     @dev An evaluator must be neither side's principal nor operator (checked
@@ -1346,26 +1346,26 @@ def _verdict(job_id: uint256, approved: bool, report_hash: bytes32):
         )
 
 
-@view
 @internal
+@view
 def _authority(agent_id: uint256, who: address) -> IAgentRegistry.Authority:
     return staticcall REGISTRY.authorize(agent_id, who)
 
 
-@view
 @internal
+@view
 def _principal(agent_id: uint256) -> address:
     return (staticcall REGISTRY.agent_status(agent_id)).principal
 
 
-@view
 @internal
+@view
 def _token_balance(token: address) -> uint256:
     return staticcall IERC20(token).balanceOf(self)
 
 
-@view
 @internal
+@view
 def _load(job_id: uint256, expected: uint8) -> uint256:
     """
     @dev Word A of a job that must be in status `expected`.
@@ -1599,8 +1599,8 @@ def _record(job_id: uint256, a: uint256, outcome: uint8, paid: uint256, weighted
     )
 
 
-@view
 @internal
+@view
 def _weighted(slot: uint256, amount: uint256) -> uint256:
     """
     @dev `amount` times the weight in a token slot (read once by the caller,
@@ -1612,27 +1612,27 @@ def _weighted(slot: uint256, amount: uint256) -> uint256:
     return unsafe_div(unsafe_mul(slot >> 160, amount), WEIGHT_UNIT)
 
 
-@view
 @internal
+@view
 def _token_address(a: uint256) -> address:
     slot: uint256 = self._token_slot[(a >> A_TOKEN_SHIFT) & MASK_16]
     return convert(convert(slot & MASK_160, uint160), address)
 
 
-@pure
 @internal
+@pure
 def _status(a: uint256) -> uint8:
     return convert((a >> A_STATUS_SHIFT) & MASK_8, uint8)
 
 
-@pure
 @internal
+@pure
 def _deadline(a: uint256) -> uint256:
     return (a >> A_DEADLINE_SHIFT) & MASK_40
 
 
-@pure
 @internal
+@pure
 def _review_deadline(a: uint256, config: uint256) -> uint256:
     """
     @dev From delivery on, word A's deadline field holds the delivery time;
@@ -1641,14 +1641,14 @@ def _review_deadline(a: uint256, config: uint256) -> uint256:
     return self._deadline(a) + ((config >> C_REVIEW_SHIFT) & MASK_32)
 
 
-@pure
 @internal
+@pure
 def _with_status(a: uint256, status: uint8) -> uint256:
     return (a & ~(MASK_8 << A_STATUS_SHIFT)) | (convert(status, uint256) << A_STATUS_SHIFT)
 
 
-@pure
 @internal
+@pure
 def _with_status_deadline(a: uint256, status: uint8, deadline: uint256) -> uint256:
     cleared: uint256 = a & ~((MASK_8 << A_STATUS_SHIFT) | (MASK_40 << A_DEADLINE_SHIFT))
     return cleared | (convert(status, uint256) << A_STATUS_SHIFT) | (deadline << A_DEADLINE_SHIFT)

@@ -363,8 +363,8 @@ def rate(
     log IReputationRegistry.Rated(job_id=job_id, rater_id=ticket.rater_id, weight=weight)
 
 
-@view
 @external
+@view
 def reputation_of(agent_id: uint256) -> IReputationRegistry.Reputation:
     """
     @notice An agent's whole record: both roles, every counterparty, every
@@ -379,8 +379,8 @@ def reputation_of(agent_id: uint256) -> IReputationRegistry.Reputation:
     return self._finish(acc)
 
 
-@view
 @external
+@view
 def reputation_among(
     agent_id: uint256, counterparties: DynArray[uint256, MAX_COUNTERPARTIES]
 ) -> IReputationRegistry.Reputation:
@@ -406,8 +406,8 @@ def reputation_among(
     return self._finish(acc)
 
 
-@view
 @external
+@view
 def getSummary(
     agentId: uint256,
     clientAddresses: DynArray[address, MAX_COUNTERPARTIES],
@@ -456,8 +456,8 @@ def getSummary(
     )
 
 
-@view
 @external
+@view
 def getLastIndex(agentId: uint256, clientAddress: address) -> uint64:
     """
     @notice ERC-8004: how many ratings a rater agent gave this agent, which
@@ -479,8 +479,8 @@ def _open_ratings(agent_id: uint256):
         self._ratings[agent_id] = RATING_OPENED
 
 
-@pure
 @internal
+@pure
 def _seen_before(ids: DynArray[uint256, MAX_COUNTERPARTIES], i: uint256) -> bool:
     """
     @dev Whether `ids[i]` already appears in `ids[:i]` (at most 63 compares).
@@ -491,8 +491,8 @@ def _seen_before(ids: DynArray[uint256, MAX_COUNTERPARTIES], i: uint256) -> bool
     return False
 
 
-@pure
 @internal
+@pure
 def _add_facts(
     acc: IReputationRegistry.Reputation, word: uint256, mirrored: bool
 ) -> IReputationRegistry.Reputation:
@@ -519,8 +519,8 @@ def _add_facts(
     return result
 
 
-@pure
 @internal
+@pure
 def _add_ratings(
     acc: IReputationRegistry.Reputation, word: uint256
 ) -> IReputationRegistry.Reputation:
@@ -534,8 +534,8 @@ def _add_ratings(
     return result
 
 
-@pure
 @internal
+@pure
 def _add_verdicts(
     acc: IReputationRegistry.Reputation, word: uint256
 ) -> IReputationRegistry.Reputation:
@@ -548,8 +548,8 @@ def _add_verdicts(
     return result
 
 
-@pure
 @internal
+@pure
 def _finish(acc: IReputationRegistry.Reputation) -> IReputationRegistry.Reputation:
     """
     @dev Fill the derived fields: `jobs` and `average_score`. `validated`

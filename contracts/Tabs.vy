@@ -396,8 +396,8 @@ def close(tab_id: uint256):
 # --------------------------------------------------------------------- views
 
 
-@view
 @external
+@view
 def tab(tab_id: uint256) -> ITabs.Tab:
     """
     @notice A tab, unpacked from its two words.
@@ -422,8 +422,8 @@ def tab(tab_id: uint256) -> ITabs.Tab:
     )
 
 
-@view
 @external
+@view
 def voucher_digest(tab_id: uint256, amount: uint256) -> bytes32:
     """
     @notice The EIP-712 digest the client signs for a voucher.
@@ -434,8 +434,8 @@ def voucher_digest(tab_id: uint256, amount: uint256) -> bytes32:
     return self._digest(tab_id, amount)
 
 
-@pure
 @external
+@pure
 def tab_parties(tab_id: uint256) -> (uint256, uint256, uint256):
     """
     @notice Decode a tab id.
@@ -450,22 +450,22 @@ def tab_parties(tab_id: uint256) -> (uint256, uint256, uint256):
 # ------------------------------------------------------------------ internal
 
 
-@view
 @internal
+@view
 def _load_open(tab_id: uint256) -> uint256:
     a: uint256 = self._tab_a[tab_id]
     assert (a >> A_STATUS_SHIFT) & MASK_8 == STATUS_OPEN, "tabs: not open"
     return a
 
 
-@pure
 @internal
+@pure
 def _key(b: uint256) -> address:
     return convert(convert(b & MASK_160, uint160), address)
 
 
-@view
 @internal
+@view
 def _digest(tab_id: uint256, amount: uint256) -> bytes32:
     return eip712_domain_separator._hash_typed_data_v4(keccak256(abi_encode(VOUCHER_TYPEHASH, tab_id, amount)))
 
