@@ -660,6 +660,7 @@ def deliver(
     )
     if final_price < price:
         a = (a & ~MASK_128) | final_price
+        # final_price < price (just tested): the difference cannot underflow.
         self._balances[(job_id >> 64) & MASK_64][self._token_address(a)] += unsafe_sub(price, final_price)
         price = final_price
     self._job_a[job_id] = a
@@ -876,6 +877,7 @@ def settle_dispute(
     ending: uint8 = outcome
     config: uint256 = self._configs[(a >> A_CONFIG_SHIFT) & MASK_24]
     fee: uint256 = provider_share * (config & MASK_16) // BPS
+    # fee_bps <= MAX_FEE_BPS < BPS (the governor's cap): fee <= provider_share.
     paid: uint256 = unsafe_sub(provider_share, fee)
     slot: uint256 = self._token_slot[(a >> A_TOKEN_SHIFT) & MASK_16]
     token: address = convert(convert(slot & MASK_160, uint160), address)
@@ -888,6 +890,7 @@ def settle_dispute(
         ending = OUTCOME_REJECTED
     self._job_a[job_id] = a
     self._credit(job_id & MASK_64, token, paid + provider_bond_back)
+    # provider_share <= amount and each bond back <= its bond (checked above).
     self._credit((job_id >> 64) & MASK_64, token, unsafe_sub(amount, provider_share) + client_bond_back)
     kept: uint256 = fee + unsafe_sub(client_bond, client_bond_back) + unsafe_sub(provider_bond, provider_bond_back)
     if kept != 0:
@@ -969,16 +972,21 @@ def tab_settle(tab_id: uint256, terms: uint256, redeemed: uint256, amount: uint2
     slot: uint256 = self._token_slot[(terms >> A_TOKEN_SHIFT) & MASK_16]
     token: address = convert(convert(slot & MASK_160, uint160), address)
     config: uint256 = self._configs[(terms >> A_CONFIG_SHIFT) & MASK_24]
-    # Values below 2**96 (Tabs' MAX_DEPOSIT), fee below 2**16: no overflow.
+    # Values below 2**96 (Tabs' MAX_DEPOSIT), fee bps below 2**16: the product
+    # cannot overflow, and BPS is not zero.
     fee: uint256 = unsafe_div(unsafe_mul(redeemed, config & MASK_16), BPS)
     if terms & TAB_CLOSE != 0:
         self._credit((tab_id >> 64) & MASK_64, token, amount)
         if fee != 0:
             # Nothing redeemed, or no fee on what was: no fact (`_record`).
+            # fee_bps < BPS: fee <= redeemed.
             net: uint256 = unsafe_sub(redeemed, fee)
             self._record(tab_id | TAB_REPUTATION_MARK, terms, OUTCOME_COMPLETED, net, self._weighted(slot, net))
         return
+    # redeemed + amount is the new cumulative, at most the deposit (< 2**96):
+    # no overflow; f is nondecreasing, so f(redeemed + amount) >= f(redeemed).
     fee = unsafe_sub(unsafe_div(unsafe_mul(unsafe_add(redeemed, amount), config & MASK_16), BPS), fee)
+    # fee_bps < BPS: f(redeemed + amount) - f(redeemed) <= amount.
     self._credit(tab_id & MASK_64, token, unsafe_sub(amount, fee))
     if fee != 0:
         self.fees_owed[self._address_at(config)][token] += fee
@@ -1024,9 +1032,9 @@ def consume_rating(job_id: uint256, caller: address) -> IRatingGate.RatingTicket
     assert auth.role == ROLE_PRINCIPAL or not auth.frozen, "escrow: agent frozen"
     assert flags & bit == 0, "escrow: already rated"
     self._job_a[job_id] = a | (bit << A_FLAGS_SHIFT)
+    weight: uint256 = self._token_slot[(a >> A_TOKEN_SHIFT) & MASK_16] >> 160
     # A weight is below 2**96 (the slot's top bits) and `paid` below 2**128:
     # the product cannot overflow.
-    weight: uint256 = self._token_slot[(a >> A_TOKEN_SHIFT) & MASK_16] >> 160
     return IRatingGate.RatingTicket(
         rater_id=rater_id, rated_id=rated_id, weighted_value=unsafe_div(unsafe_mul(weight, paid), WEIGHT_UNIT)
     )
@@ -1323,6 +1331,7 @@ def _verdict(job_id: uint256, approved: bool, report_hash: bytes32):
     self._check_outsider(job_id, msg.sender)
     price: uint256 = a & MASK_128
     fee: uint256 = price * (e >> E_FEE_SHIFT) // BPS
+    # Its fee bps <= MAX_EVALUATOR_FEE_BPS < BPS (checked at creation): fee <= price.
     a = (a & ~MASK_128) | unsafe_sub(price, fee)
     if fee != 0:
         self.fees_owed[msg.sender][self._token_address(a)] += fee
@@ -1387,6 +1396,7 @@ def _load(job_id: uint256, expected: uint8) -> uint256:
 def _take(agent_id: uint256, token: address, amount: uint256):
     balance: uint256 = self._balances[agent_id][token]
     assert balance >= amount, "escrow: insufficient balance"
+    # balance >= amount (just asserted): no underflow.
     self._balances[agent_id][token] = unsafe_sub(balance, amount)
 
 
@@ -1555,6 +1565,7 @@ def _settle(job_id: uint256, a: uint256, config: uint256, finalized: bool, outco
     """
     price: uint256 = a & MASK_128
     fee: uint256 = price * (config & MASK_16) // BPS
+    # fee_bps <= MAX_FEE_BPS < BPS (the governor's cap): fee <= price.
     paid: uint256 = unsafe_sub(price, fee)
     slot: uint256 = self._token_slot[(a >> A_TOKEN_SHIFT) & MASK_16]
     token: address = convert(convert(slot & MASK_160, uint160), address)

@@ -498,6 +498,7 @@ def _redeem(tab_id: uint256, amount: uint256, v: uint256, r: uint256, s: uint256
         tab_id,
         (b >> B_TERMS_SHIFT) << B_TERMS_SHIFT,
         redeemed,
+        # amount > redeemed (tested above): no underflow.
         unsafe_sub(amount, redeemed),
         # Trusted, immutable and returning nothing: skip the EXTCODESIZE.
         skip_contract_check=True,
@@ -514,6 +515,7 @@ def _close(tab_id: uint256, a: uint256, by_provider: bool):
          to return, reputation skipped) is not made.
     """
     redeemed: uint256 = (a >> A_REDEEMED_SHIFT) & MASK_96
+    # A voucher is redeemed only up to the deposit: redeemed <= deposit.
     rest: uint256 = unsafe_sub(a & MASK_96, redeemed)
     self._tab_a[tab_id] = (a & ~(MASK_8 << A_STATUS_SHIFT)) | (STATUS_CLOSED << A_STATUS_SHIFT)
     log ITabs.TabClosed(tab_id=tab_id, refund=rest, by_provider=by_provider)

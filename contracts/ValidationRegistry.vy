@@ -566,7 +566,9 @@ def _step(word: uint256, delta: uint256, add: bool) -> uint256:
     @dev `word` plus or minus `delta`; fields never carry (see the header).
     """
     if add:
+        # Counts stay below 2**64 and sums below 100 * 2**64: no field carries.
         return unsafe_add(word, delta)
+    # Only an answer counted before is taken back: each field holds it.
     return unsafe_sub(word, delta)
 
 
