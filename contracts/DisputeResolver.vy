@@ -144,6 +144,7 @@ from .interfaces import IEvidence
 
 implements: IArbitrable
 
+from .modules import job_words
 # the ruling scale; aliased because `rule`'s ERC-792 argument is `ruling`
 from .modules import ruling as scale
 
@@ -222,11 +223,9 @@ H_ARBITRATION: constant(uint256) = 220
 # provider's (128..255). Advance words: wei (0..95) | payer (96..255).
 HALF: constant(uint256) = 128
 PAYER: constant(uint256) = 96
-# @dev JobEscrow's job ids name their parties: `created_at << 136 | ordinal
-# << 128 | client id << 64 | provider id`. A job whose id does so needs no
-# parties word: a dispute writes two fresh words (head, terms), not three.
-ID_CLIENT: constant(uint256) = 64
-MASK_64: constant(uint256) = (1 << 64) - 1
+# @dev JobEscrow's job ids name their parties (client and provider id, laid
+# out in `modules/job_words.vy`). A job whose id does so needs no parties
+# word: a dispute writes two fresh words (head, terms), not three.
 
 
 # @dev The escrow: holds the money, checks who opens and answers, pays out.
@@ -404,7 +403,10 @@ def dispute(job_id: uint256, evidence_uri: String[MAX_URI]):
     flags: uint256 = 0
     if job.opened_by_provider:
         flags = FLAG_PROVIDER_OPENED
-    if job.client_id != (job_id >> ID_CLIENT) & MASK_64 or job.provider_id != job_id & MASK_64:
+    if (
+        job.client_id != (job_id >> job_words.ID_CLIENT_SHIFT) & job_words.ID_CLIENT_MASK
+        or job.provider_id != job_id & job_words.ID_PROVIDER_MASK
+    ):
         # a host whose ids do not name the parties (JobEscrow's always do)
         assert job.client_id <= MASK_128 and job.provider_id <= MASK_128, "resolver: id too large"
         flags |= FLAG_PARTIES_STORED
@@ -908,7 +910,10 @@ def _parties_of(job_id: uint256, head: uint256) -> (uint256, uint256):
     if (head >> H_FLAGS) & FLAG_PARTIES_STORED != 0:
         parties: uint256 = self._parties[job_id]
         return parties & MASK_128, parties >> HALF
-    return (job_id >> ID_CLIENT) & MASK_64, job_id & MASK_64
+    return (
+        (job_id >> job_words.ID_CLIENT_SHIFT) & job_words.ID_CLIENT_MASK,
+        job_id & job_words.ID_PROVIDER_MASK,
+    )
 
 
 @internal
