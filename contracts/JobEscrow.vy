@@ -856,12 +856,13 @@ def settle_dispute(
         ending = OUTCOME_REJECTED
     self._job_a[job_id] = a
     self._credit(job_id & job_words.ID_PROVIDER_MASK, token, paid + provider_bond_back)
-    # provider_share <= amount and each bond back <= its bond (checked above).
     self._credit(
         (job_id >> job_words.ID_CLIENT_SHIFT) & job_words.ID_CLIENT_MASK,
         token,
+        # provider_share <= amount (checked above): no underflow.
         unsafe_sub(amount, provider_share) + client_bond_back,
     )
+    # Each bond back is at most its bond (checked above): no underflow.
     kept: uint256 = fee + unsafe_sub(client_bond, client_bond_back) + unsafe_sub(provider_bond, provider_bond_back)
     if kept != 0:
         self.fees_owed[job_words.address_field(config)][token] += kept
