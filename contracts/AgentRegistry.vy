@@ -230,8 +230,8 @@ def __init__():
 # ---------------------------------------------------------------- ERC-165
 
 
-@view
 @external
+@view
 def supportsInterface(interfaceId: bytes4) -> bool:
     """
     @notice ERC-165 interface detection.
@@ -244,8 +244,8 @@ def supportsInterface(interfaceId: bytes4) -> bool:
 # ---------------------------------------------------------------- ERC-721
 
 
-@view
 @external
+@view
 def balanceOf(_owner: address) -> uint256:
     """
     @notice Number of agents an address owns.
@@ -256,8 +256,8 @@ def balanceOf(_owner: address) -> uint256:
     return self._balances[_owner]
 
 
-@view
 @external
+@view
 def ownerOf(_tokenId: uint256) -> address:
     """
     @notice Owner (principal) of an agent.
@@ -267,8 +267,8 @@ def ownerOf(_tokenId: uint256) -> address:
     return self._owner_of(_tokenId)
 
 
-@view
 @external
+@view
 def getApproved(_tokenId: uint256) -> address:
     """
     @notice The address approved to move one agent token.
@@ -333,8 +333,8 @@ def safeTransferFrom(_from: address, _to: address, _tokenId: uint256, _data: Byt
     self._check_receiver(_from, _to, _tokenId, _data)
 
 
-@view
 @external
+@view
 def tokenURI(_tokenId: uint256) -> String[MAX_URI]:
     """
     @notice The agent URI (ERC-8004 registration file).
@@ -399,8 +399,8 @@ def setAgentURI(agentId: uint256, newURI: String[MAX_URI]):
     log MetadataUpdate(_tokenId=agentId)
 
 
-@view
 @external
+@view
 def getMetadata(agentId: uint256, metadataKey: String[MAX_KEY]) -> Bytes[MAX_VALUE]:
     """
     @notice Read a metadata entry.
@@ -432,8 +432,8 @@ def setMetadata(agentId: uint256, metadataKey: String[MAX_KEY], metadataValue: B
     log MetadataUpdate(_tokenId=agentId)
 
 
-@view
 @external
+@view
 def getAgentWallet(agentId: uint256) -> address:
     """
     @notice The agent's operator wallet (ERC-8004 `agentWallet`).
@@ -518,8 +518,8 @@ def unsetAgentWallet(agentId: uint256):
     self._clear_wallet(agentId, packed)
 
 
-@view
 @external
+@view
 def isAuthorizedOrOwner(spender: address, agentId: uint256) -> bool:
     """
     @notice Whether `spender` owns the agent or is approved for it (ERC-721).
@@ -603,8 +603,8 @@ def set_spend_policy(
     )
 
 
-@view
 @external
+@view
 def spend_policy(agent_id: uint256, token: address) -> IAgentRegistry.SpendPolicy:
     """
     @notice The operator's caps for one payment token.
@@ -620,8 +620,8 @@ def spend_policy(agent_id: uint256, token: address) -> IAgentRegistry.SpendPolic
     )
 
 
-@view
 @external
+@view
 def agent_status(agent_id: uint256) -> IAgentRegistry.AgentStatus:
     """
     @notice The agent's principal, operator and freeze flag in one call.
@@ -637,8 +637,8 @@ def agent_status(agent_id: uint256) -> IAgentRegistry.AgentStatus:
     )
 
 
-@view
 @external
+@view
 def authorize(agent_id: uint256, caller: address) -> IAgentRegistry.Authority:
     """
     @notice Whether `caller` may act for the agent, and as what: its
@@ -655,8 +655,8 @@ def authorize(agent_id: uint256, caller: address) -> IAgentRegistry.Authority:
     return self._authorize(agent_id, caller)
 
 
-@view
 @external
+@view
 def hire_check(
     client_id: uint256, caller: address, provider_id: uint256, token: address
 ) -> IAgentRegistry.HireCheck:
@@ -698,8 +698,8 @@ def hire_check(
     return check
 
 
-@view
 @external
+@view
 def total_registered() -> uint256:
     """
     @notice How many agents were ever registered (ids 1 to this number).
@@ -711,24 +711,24 @@ def total_registered() -> uint256:
 # ---------------------------------------------------------------- internal
 
 
-@view
 @internal
+@view
 def _owner_of(agent_id: uint256) -> address:
     owner: address = convert(self._agents[agent_id] & OWNER_MASK, address)
     assert owner != empty(address), "registry: unknown agent"
     return owner
 
 
-@view
 @internal
+@view
 def _operator(agent_id: uint256, packed: uint256) -> address:
     if packed & WALLET_IS_OWNER_BIT != 0:
         return convert(packed & OWNER_MASK, address)
     return convert(self._wallet[agent_id] & OWNER_MASK, address)
 
 
-@view
 @internal
+@view
 def _authorize(agent_id: uint256, caller: address) -> IAgentRegistry.Authority:
     if caller == empty(address):
         return IAgentRegistry.Authority(role=ROLE_NONE, frozen=False)
@@ -741,14 +741,14 @@ def _authorize(agent_id: uint256, caller: address) -> IAgentRegistry.Authority:
     return IAgentRegistry.Authority(role=ROLE_NONE, frozen=packed & FROZEN_BIT != 0)
 
 
-@pure
 @internal
+@pure
 def _is_operator_word(word: uint256, caller: address) -> bool:
     return word != 0 and convert(word & OWNER_MASK, address) == caller
 
 
-@view
 @internal
+@view
 def _is_manager(spender: address, owner: address, agent_id: uint256) -> bool:
     return (
         spender == owner
@@ -757,8 +757,8 @@ def _is_manager(spender: address, owner: address, agent_id: uint256) -> bool:
     )
 
 
-@view
 @internal
+@view
 def _check_manager(agent_id: uint256) -> uint256:
     """
     @dev Reverts unless the caller owns the agent or is ERC-721 approved for
@@ -827,8 +827,8 @@ def _check_receiver(sender: address, receiver: address, agent_id: uint256, data:
     )
 
 
-@view
 @internal
+@view
 def _is_valid_signature(signer: address, digest: bytes32, signature: Bytes[MAX_SIGNATURE]) -> bool:
     """
     @dev First the common case: a 64- or 65-byte ECDSA signature with a low
@@ -907,16 +907,16 @@ def _write_uri(agent_id: uint256, uri: String[MAX_URI]):
         self._uri_words[agent_id][i] = extract32(padded, i * 32)
 
 
-@view
 @internal
+@view
 def _word(agent_id: uint256, i: uint256, words: uint256) -> bytes32:
     if i < words:
         return self._uri_words[agent_id][i]
     return empty(bytes32)
 
 
-@view
 @internal
+@view
 def _block(agent_id: uint256, first: uint256, words: uint256) -> Bytes[256]:
     """
     @dev Eight URI words from `first`, reading storage only below `words`.
@@ -933,8 +933,8 @@ def _block(agent_id: uint256, first: uint256, words: uint256) -> Bytes[256]:
     )
 
 
-@view
 @internal
+@view
 def _read_uri(agent_id: uint256, length: uint256) -> String[MAX_URI]:
     if length == 0:
         return ""
@@ -948,8 +948,8 @@ def _read_uri(agent_id: uint256, length: uint256) -> String[MAX_URI]:
     return convert(slice(raw, 0, length), String[MAX_URI])
 
 
-@pure
 @internal
+@pure
 def _cap_to_storage(cap: uint256) -> uint256:
     if cap == max_value(uint256):
         return CAP_UNLIMITED
@@ -957,8 +957,8 @@ def _cap_to_storage(cap: uint256) -> uint256:
     return cap
 
 
-@pure
 @internal
+@pure
 def _cap_from_storage(stored: uint256) -> uint256:
     if stored == CAP_UNLIMITED:
         return max_value(uint256)

@@ -216,8 +216,8 @@ def set_panel(arbiters: DynArray[address, MAX_ARBITERS], quorum: uint256):
     self._set_panel(arbiters, quorum)
 
 
-@payable
 @external
+@payable
 @nonreentrant
 def createDispute(choices: uint256, extraData: Bytes[256]) -> uint256:
     """
@@ -318,8 +318,8 @@ def vote(dispute_id: uint256, ruling: uint256):
     extcall IArbitrable(arbitrable).rule(dispute_id, ruling)
 
 
-@payable
 @external
+@payable
 def appeal(disputeID: uint256, extraData: Bytes[256]):
     """
     @notice Not supported: the panel's rulings are final.
@@ -330,8 +330,8 @@ def appeal(disputeID: uint256, extraData: Bytes[256]):
     raise "panel: no appeals"
 
 
-@view
 @external
+@view
 def arbitrationCost(extraData: Bytes[256]) -> uint256:
     """
     @notice The panel takes no native coin: the escrow pays the arbiters
@@ -342,8 +342,8 @@ def arbitrationCost(extraData: Bytes[256]) -> uint256:
     return 0
 
 
-@view
 @external
+@view
 def appealCost(disputeID: uint256, extraData: Bytes[256]) -> uint256:
     """
     @notice No appeals: an unpayable cost, as ERC-792 courts signal it.
@@ -354,8 +354,8 @@ def appealCost(disputeID: uint256, extraData: Bytes[256]) -> uint256:
     return max_value(uint256)
 
 
-@view
 @external
+@view
 def appealPeriod(disputeID: uint256) -> (uint256, uint256):
     """
     @notice No appeals: no appeal window.
@@ -366,8 +366,8 @@ def appealPeriod(disputeID: uint256) -> (uint256, uint256):
     return 0, 0
 
 
-@view
 @external
+@view
 def disputeStatus(disputeID: uint256) -> uint8:
     """
     @notice ERC-792 status; the panel is never Appealable.
@@ -380,8 +380,8 @@ def disputeStatus(disputeID: uint256) -> uint8:
     return STATUS_WAITING
 
 
-@view
 @external
+@view
 def currentRuling(disputeID: uint256) -> uint256:
     """
     @notice The final ruling once Solved; 0 while Waiting (no ruling has
@@ -393,8 +393,8 @@ def currentRuling(disputeID: uint256) -> uint256:
     return (self._tally[disputeID] >> TALLY_RULING) & MASK_8
 
 
-@view
 @external
+@view
 def get_dispute(dispute_id: uint256) -> PanelDispute:
     """
     @notice Everything the panel stores about a dispute, unpacked.
@@ -416,8 +416,8 @@ def get_dispute(dispute_id: uint256) -> PanelDispute:
     )
 
 
-@view
 @external
+@view
 def vote_of(dispute_id: uint256, arbiter: address) -> (bool, uint256):
     """
     @notice How an arbiter voted on a dispute.
@@ -435,8 +435,8 @@ def vote_of(dispute_id: uint256, arbiter: address) -> (bool, uint256):
     return True, (tally >> (8 * (seat - 1))) & MASK_8
 
 
-@view
 @external
+@view
 def votes_for(dispute_id: uint256, ruling: uint256) -> uint256:
     """
     @notice How many arbiters have voted `ruling` on a dispute.
@@ -447,8 +447,8 @@ def votes_for(dispute_id: uint256, ruling: uint256) -> uint256:
     return self._votes_for(self._tally[dispute_id], ruling)
 
 
-@view
 @external
+@view
 def can_vote(dispute_id: uint256, arbiter: address) -> bool:
     """
     @notice Whether `vote(dispute_id, ...)` from `arbiter` would pass the
@@ -468,8 +468,8 @@ def can_vote(dispute_id: uint256, arbiter: address) -> bool:
     return (head >> HEAD_RECUSED) & bit == 0 and (tally >> TALLY_VOTED) & bit == 0
 
 
-@view
 @external
+@view
 def dispute_count() -> uint256:
     """
     @notice Number of disputes created, which is also the next dispute id.
@@ -478,8 +478,8 @@ def dispute_count() -> uint256:
     return self._current >> CURRENT_COUNT
 
 
-@view
 @external
+@view
 def panel_epoch() -> uint256:
     """
     @notice The current panel epoch: the panel new disputes get.
@@ -488,8 +488,8 @@ def panel_epoch() -> uint256:
     return self._current & MASK_64
 
 
-@view
 @external
+@view
 def panel_arbiters(epoch: uint256) -> DynArray[address, MAX_ARBITERS]:
     """
     @notice The arbiters of a panel epoch, in seat order.
@@ -499,8 +499,8 @@ def panel_arbiters(epoch: uint256) -> DynArray[address, MAX_ARBITERS]:
     return self._arbiters[epoch]
 
 
-@view
 @external
+@view
 def panel_quorum(epoch: uint256) -> uint256:
     """
     @notice The quorum M of a panel epoch.
@@ -510,8 +510,8 @@ def panel_quorum(epoch: uint256) -> uint256:
     return self._quorum[epoch]
 
 
-@view
 @external
+@view
 def is_arbiter(epoch: uint256, arbiter: address) -> bool:
     """
     @notice Whether an address sits on the panel of an epoch.
@@ -549,8 +549,8 @@ def _set_panel(arbiters: DynArray[address, MAX_ARBITERS], quorum: uint256):
     log PanelSet(epoch=epoch, arbiters=arbiters, quorum=quorum)
 
 
-@view
 @internal
+@view
 def _seat_bit(epoch: uint256, account: address) -> uint256:
     """
     @dev The recusal bit of `account` on the panel of `epoch`; 0 if it has no
@@ -562,8 +562,8 @@ def _seat_bit(epoch: uint256, account: address) -> uint256:
     return 1 << (seat - 1)
 
 
-@pure
 @internal
+@pure
 def _votes_for(tally: uint256, ruling: uint256) -> uint256:
     """
     @dev Count the voted seats whose byte equals `ruling`. Loops over at most

@@ -144,6 +144,7 @@ from .interfaces import IEvidence
 
 implements: IArbitrable
 
+from .modules import job_words
 # the ruling scale; aliased because `rule`'s ERC-792 argument is `ruling`
 from .modules import ruling as scale
 
@@ -222,11 +223,9 @@ H_ARBITRATION: constant(uint256) = 220
 # provider's (128..255). Advance words: wei (0..95) | payer (96..255).
 HALF: constant(uint256) = 128
 PAYER: constant(uint256) = 96
-# @dev JobEscrow's job ids name their parties: `created_at << 136 | ordinal
-# << 128 | client id << 64 | provider id`. A job whose id does so needs no
-# parties word: a dispute writes two fresh words (head, terms), not three.
-ID_CLIENT: constant(uint256) = 64
-MASK_64: constant(uint256) = (1 << 64) - 1
+# @dev JobEscrow's job ids name their parties (client and provider id, laid
+# out in `modules/job_words.vy`). A job whose id does so needs no parties
+# word: a dispute writes two fresh words (head, terms), not three.
 
 
 # @dev The escrow: holds the money, checks who opens and answers, pays out.
@@ -357,8 +356,8 @@ def __init__(escrow: address, registry: address):
 # ------------------------------------------------------------- procedure
 
 
-@payable
 @external
+@payable
 @nonreentrant
 def dispute(job_id: uint256, evidence_uri: String[MAX_URI]):
     """
@@ -404,7 +403,10 @@ def dispute(job_id: uint256, evidence_uri: String[MAX_URI]):
     flags: uint256 = 0
     if job.opened_by_provider:
         flags = FLAG_PROVIDER_OPENED
-    if job.client_id != (job_id >> ID_CLIENT) & MASK_64 or job.provider_id != job_id & MASK_64:
+    if (
+        job.client_id != (job_id >> job_words.ID_CLIENT_SHIFT) & job_words.ID_CLIENT_MASK
+        or job.provider_id != job_id & job_words.ID_PROVIDER_MASK
+    ):
         # a host whose ids do not name the parties (JobEscrow's always do)
         assert job.client_id <= MASK_128 and job.provider_id <= MASK_128, "resolver: id too large"
         flags |= FLAG_PARTIES_STORED
@@ -434,8 +436,8 @@ def dispute(job_id: uint256, evidence_uri: String[MAX_URI]):
     log IEvidence.MetaEvidence(metaEvidenceID=job_id, evidence=evidence_uri)
 
 
-@payable
 @external
+@payable
 @nonreentrant
 def answer(job_id: uint256, evidence_uri: String[MAX_URI]):
     """
@@ -795,8 +797,8 @@ def withdraw_native(to: address = msg.sender):
 # ------------------------------------------------------------------ views
 
 
-@view
 @external
+@view
 def dispute_of(job_id: uint256) -> DisputeView:
     """
     @notice Everything stored about a job's dispute, unpacked.
@@ -846,8 +848,8 @@ def dispute_of(job_id: uint256) -> DisputeView:
     return d
 
 
-@view
 @external
+@view
 def job_of_dispute(arbitrator: address, dispute_id: uint256) -> uint256:
     """
     @notice The job whose case `arbitrator` opened as `dispute_id`.
@@ -871,8 +873,8 @@ def job_of_dispute(arbitrator: address, dispute_id: uint256) -> uint256:
 # -------------------------------------------------------------- internals
 
 
-@view
 @internal
+@view
 def _open(job_id: uint256) -> uint256:
     """
     @dev The head word of a dispute that has not ended.
@@ -884,8 +886,8 @@ def _open(job_id: uint256) -> uint256:
     return head
 
 
-@view
 @internal
+@view
 def _awaiting_answer(job_id: uint256) -> uint256:
     """
     @dev The head word of a dispute the answering side has not answered.
@@ -896,8 +898,8 @@ def _awaiting_answer(job_id: uint256) -> uint256:
     return head
 
 
-@view
 @internal
+@view
 def _parties_of(job_id: uint256, head: uint256) -> (uint256, uint256):
     """
     @dev (client id, provider id) of a disputed job: read from its id, as
@@ -908,11 +910,14 @@ def _parties_of(job_id: uint256, head: uint256) -> (uint256, uint256):
     if (head >> H_FLAGS) & FLAG_PARTIES_STORED != 0:
         parties: uint256 = self._parties[job_id]
         return parties & MASK_128, parties >> HALF
-    return (job_id >> ID_CLIENT) & MASK_64, job_id & MASK_64
+    return (
+        (job_id >> job_words.ID_CLIENT_SHIFT) & job_words.ID_CLIENT_MASK,
+        job_id & job_words.ID_PROVIDER_MASK,
+    )
 
 
-@view
 @internal
+@view
 def _side(job_id: uint256, head: uint256) -> uint256:
     """
     @dev Which side the caller acts for: the client if it is the client's
@@ -935,8 +940,8 @@ def _side(job_id: uint256, head: uint256) -> uint256:
     raise "resolver: not a party"
 
 
-@pure
 @internal
+@pure
 def _percent(r: uint256) -> uint256:
     """
     @dev The provider's percent under a ruling 1..103 (1 -> 0, 2 -> 100).
@@ -948,8 +953,8 @@ def _percent(r: uint256) -> uint256:
     return r - scale.SPLIT_BASE
 
 
-@pure
 @internal
+@pure
 def _with(head: uint256, status: uint8, flags: uint256, r: uint256, deadline: uint256) -> uint256:
     """
     @dev `head` with a new status, flags, ruling and arbitration field.
@@ -964,8 +969,8 @@ def _with(head: uint256, status: uint8, flags: uint256, r: uint256, deadline: ui
     )
 
 
-@pure
 @internal
+@pure
 def _with_flags(head: uint256, flags: uint256) -> uint256:
     return (head & ~(MASK_8 << H_FLAGS)) | (flags << H_FLAGS)
 
@@ -1029,8 +1034,8 @@ def _credit(job_id: uint256, account: address, amount: uint256):
     log NativeCredited(job_id=job_id, account=account, amount=amount)
 
 
-@view
 @internal
+@view
 def _arbitration_cost(arbitrator: address, extra: Bytes[MAX_EXTRA_DATA]) -> (bool, uint256):
     """
     @dev `arbitrationCost(extra)` with a fixed gas budget; (False, 0) if the

@@ -149,8 +149,8 @@ def unpause():
     log IEscrowGovernor.Unpaused(account=msg.sender)
 
 
-@view
 @internal
+@view
 def _check_guardian():
     assert msg.sender == self.guardian or msg.sender == ownable.owner, "governor: not guardian"
 

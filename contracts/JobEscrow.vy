@@ -50,37 +50,20 @@
         (`TAB_REPUTATION_MARK`), a space no job id reaches (a job id's top
         field is its creation time).
 
-        Storage of a job: up to three words keyed by the job id, which itself
-        encodes the parties: `job_id = (created_at << 136) | (ordinal << 128)
-        | (client_id << 64) | provider_id`, the ordinal telling apart the
-        jobs of one pair created in one block.
-        Word A (`_job_a`, uint256, bit 0 = least significant):
-          0-127   amount: the locked price; the final price from delivery on,
-                  less the evaluator's fee from its verdict on; once
-                  Completed or Resolved, what the provider received (net of
-                  the fee), which weighs its ratings
-          128-135 status
-          136-175 current deadline: the accept deadline while Requested,
-                  the delivery deadline while Accepted; from delivery on the
-                  delivery time, to which the job's config review window is
-                  added to get the review deadline (this saves deliver a
-                  config read; the `job` view returns the review deadline);
-                  from an evaluator's rejection on, the response deadline
-          176-207 delivery time in seconds
-          208-231 config id (the immutable config version the job uses)
-          232-247 token index (allowlist)
-          248-255 flags: bit 0 no reputation, bit 1 client rated,
-                  bit 2 provider rated, bit 3 rejected by its evaluator,
-                  bit 4 approved by its evaluator (bit 3 or 4: word B
-                  holds the verdict's report hash)
-        Word B (`_job_b`, bytes32): the terms hash at creation, overwritten by
-        the result hash at delivery, and by the evaluator's report hash at
-        its verdict (every hash is also in the events).
-        Word C (`_job_c`, written only by a dispute): client bond (bits
-        0-127) | provider bond (bits 128-255); the opener's half is written
-        first (a bond is never 0), so an empty half has not answered.
-        Word E (`_job_e`, written only for a job that names an evaluator):
-        evaluator (bits 0-159) | its fee in basis points (bits 160-175).
+        Storage of a job: up to four words keyed by the job id, which itself
+        encodes the parties (provider id, client id, an ordinal telling apart
+        the jobs of one pair created in one block, creation time). Word A
+        (`_job_a`) packs the amount, status, current deadline, delivery
+        time, config id, token index and flags; word B (`_job_b`, bytes32)
+        holds the terms hash at creation, overwritten by the result hash at
+        delivery, and by the evaluator's report hash at its verdict (every
+        hash is also in the events); word C (`_job_c`, written only by a
+        dispute) holds the two bonds, the opener's half written first (a
+        bond is never 0, so an empty half has not answered); word E
+        (`_job_e`, written only for a job that names an evaluator) holds the
+        evaluator and its fee. The bit layouts of the id, words A, C and E
+        and the config words are in `modules/job_words.vy`, the one place
+        that defines them; the code reads each field by its name there.
 @custom:security This contract has no owner. Governance is the
         EscrowGovernor fixed at deployment (`GOVERNOR`), which holds the
         two-step ownership, the guardian and the checks of every setting
@@ -120,6 +103,8 @@ from .interfaces import ITabsHost
 from .interfaces import IEscrowAdmin
 from .interfaces import IOfferHost
 
+from .modules import job_words
+
 implements: IRatingGate
 implements: IDisputeHost
 implements: ITabsHost
@@ -143,7 +128,7 @@ ROLE_NONE: constant(uint8) = 0
 ROLE_PRINCIPAL: constant(uint8) = 1
 ROLE_OPERATOR: constant(uint8) = 2
 
-# @dev Job flag bits.
+# @dev Job flag bits: word A's flags field (from `job_words.FLAGS_SHIFT`).
 FLAG_NO_REPUTATION: constant(uint256) = 1
 FLAG_CLIENT_RATED: constant(uint256) = 2
 FLAG_PROVIDER_RATED: constant(uint256) = 4
@@ -172,33 +157,11 @@ BPS: constant(uint256) = 10_000
 # @dev Hard cap on an evaluator's fee (10 % of the price).
 MAX_EVALUATOR_FEE_BPS: constant(uint256) = 1_000
 
-# @dev Evaluator word: address (bits 0-159) | fee bps (bits 160-175).
-E_FEE_SHIFT: constant(uint256) = 160
-
 # @dev Longest delivery time a job may carry (one year).
 MAX_DELIVERY_TIME: constant(uint256) = 365 * 86_400
 
 # @dev Token weights are 18-decimal fixed point (below 2**96).
 WEIGHT_UNIT: constant(uint256) = 10**18
-
-# @dev Word A bit layout.
-A_STATUS_SHIFT: constant(uint256) = 128
-A_DEADLINE_SHIFT: constant(uint256) = 136
-A_DELIVERY_SHIFT: constant(uint256) = 176
-A_CONFIG_SHIFT: constant(uint256) = 208
-A_TOKEN_SHIFT: constant(uint256) = 232
-A_FLAGS_SHIFT: constant(uint256) = 248
-
-# @dev Config word bit layout: fee bps | accept window | review window |
-# fee recipient. Dispute word: bond bps | response window | arbitration
-# window | arbitrator (same shifts).
-C_ACCEPT_SHIFT: constant(uint256) = 16
-C_REVIEW_SHIFT: constant(uint256) = 48
-C_ADDRESS_SHIFT: constant(uint256) = 80
-
-# @dev Job id layout: provider id (bits 0-63) | client id (64-127) | ordinal
-# in its block for this pair (128-135) | creation time (136-255).
-ID_TIME_SHIFT: constant(uint256) = 136
 
 # @dev Set on the id under which a closed tab reaches the reputation
 # registry: job ids never have bit 255 set (their top field is a timestamp).
@@ -209,24 +172,24 @@ TAB_REPUTATION_MARK: constant(uint256) = 1 << 255
 # `terms` asks for the closing (see ITabsHost).
 TAB_CLOSE: constant(uint256) = 1
 
-# @dev `_head` bit layout: 64 bits unused | current config id | current
-# config's accept window | paused bit (one slot a hire reads anyway).
+# @dev `_head` bit layout: 64 bits unused | current config id (24 bits) |
+# current config's accept window (32 bits) | paused bit (one slot a hire
+# reads anyway).
 H_CONFIG_SHIFT: constant(uint256) = 64
 H_ACCEPT_SHIFT: constant(uint256) = 88
 H_PAUSED: constant(uint256) = 1 << 120
 
-# @dev Token key bit layout: index | allowed bit.
+# @dev Token key bit layout: index (`job_words.TOKEN_MASK`, as in word A) |
+# allowed bit.
 K_ALLOWED: constant(uint256) = 1 << 16
 
-MASK_8: constant(uint256) = 2**8 - 1
-MASK_16: constant(uint256) = 2**16 - 1
-MASK_24: constant(uint256) = 2**24 - 1
-MASK_32: constant(uint256) = 2**32 - 1
-MASK_40: constant(uint256) = 2**40 - 1
-MASK_64: constant(uint256) = 2**64 - 1
-MASK_128: constant(uint256) = 2**128 - 1
-MASK_160: constant(uint256) = 2**160 - 1
+# @dev Token slot bit layout: address | weight.
+T_ADDRESS_MASK: constant(uint256) = 2**160 - 1
+T_WEIGHT_SHIFT: constant(uint256) = 160
 
+# @dev Spend word bit layout: window start | committed in the window.
+S_START_MASK: constant(uint256) = 2**64 - 1
+S_USED_SHIFT: constant(uint256) = 64
 
 
 # @dev The identity registry.
@@ -349,12 +312,12 @@ def set_config(config: IJobEscrow.Config) -> uint256:
     """
     self._only(GOVERNOR)
     head: uint256 = self._head
-    config_id: uint256 = ((head >> H_CONFIG_SHIFT) & MASK_24) + 1
-    self._check(config_id <= MASK_24, "escrow: too many configs")
-    self._configs[config_id] = self._pack_config(
+    config_id: uint256 = ((head >> H_CONFIG_SHIFT) & job_words.CONFIG_ID_MASK) + 1
+    self._check(config_id <= job_words.CONFIG_ID_MASK, "escrow: too many configs")
+    self._configs[config_id] = job_words.pack_config(
         config.fee_bps, config.accept_window, config.review_window, config.fee_recipient
     )
-    self._dispute_terms[config_id] = self._pack_config(
+    self._dispute_terms[config_id] = job_words.pack_config(
         config.bond_bps, config.response_window, config.arbitration_window, config.arbitrator
     )
     self._bond_floor[config_id] = config.bond_floor
@@ -375,16 +338,16 @@ def set_token(token: address, allowed: bool, weight: uint256) -> uint256:
     @return The token's index (given at its first listing, from 1).
     """
     self._only(GOVERNOR)
-    index: uint256 = self._token_key[token] & MASK_16
+    index: uint256 = self._token_key[token] & job_words.TOKEN_MASK
     if index == 0:
         index = self.token_count + 1
-        self._check(index <= MASK_16, "escrow: too many tokens")
+        self._check(index <= job_words.TOKEN_MASK, "escrow: too many tokens")
         self.token_count = index
     key: uint256 = index
     if allowed:
         key |= K_ALLOWED
     self._token_key[token] = key
-    self._token_slot[index] = convert(convert(token, uint160), uint256) | (weight << 160)
+    self._token_slot[index] = convert(convert(token, uint160), uint256) | (weight << T_WEIGHT_SHIFT)
     return index
 
 
@@ -425,7 +388,7 @@ def deposit(agent_id: uint256, token: address, amount: uint256):
     self._nonzero(amount)
     # Any token ever allowlisted: a job or tab in a token governance has
     # since delisted may still need a bond in it (no admin lever on a job).
-    assert self._token_key[token] & MASK_16 != 0, "escrow: token not allowed"
+    assert self._token_key[token] & job_words.TOKEN_MASK != 0, "escrow: token not allowed"
     assert self._principal(agent_id) != empty(address), "escrow: unknown agent"
     before: uint256 = self._token_balance(token)
     self._call_token(
@@ -570,10 +533,10 @@ def accept(job_id: uint256):
     @param job_id The job (caller: the provider's principal or operator).
     """
     a: uint256 = self._load(job_id, STATUS_REQUESTED)
-    assert block.timestamp < self._deadline(a), "escrow: accept deadline passed"
-    self._check_actor(job_id & MASK_64, msg.sender, False)
-    deadline: uint256 = block.timestamp + ((a >> A_DELIVERY_SHIFT) & MASK_32)
-    self._job_a[job_id] = self._with_status_deadline(a, STATUS_ACCEPTED, deadline)
+    assert block.timestamp < job_words.deadline(a), "escrow: accept deadline passed"
+    self._check_actor(job_id & job_words.ID_PROVIDER_MASK, msg.sender, False)
+    deadline: uint256 = block.timestamp + ((a >> job_words.DELIVERY_SHIFT) & job_words.DELIVERY_MASK)
+    self._job_a[job_id] = job_words.with_status_deadline(a, STATUS_ACCEPTED, deadline)
     log IJobEscrow.JobAccepted(job_id=job_id)
 
 
@@ -586,7 +549,7 @@ def decline(job_id: uint256):
     @param job_id The job (caller: the provider's principal or operator).
     """
     a: uint256 = self._load(job_id, STATUS_REQUESTED)
-    self._check_actor(job_id & MASK_64, msg.sender, False)
+    self._check_actor(job_id & job_words.ID_PROVIDER_MASK, msg.sender, False)
     self._refund(job_id, a, REFUND_DECLINED, OUTCOME_DECLINED)
 
 
@@ -600,7 +563,7 @@ def cancel(job_id: uint256):
     @param job_id The job (caller: the client's principal or operator).
     """
     a: uint256 = self._load(job_id, STATUS_REQUESTED)
-    self._check_actor((job_id >> 64) & MASK_64, msg.sender, True)
+    self._check_actor((job_id >> job_words.ID_CLIENT_SHIFT) & job_words.ID_CLIENT_MASK, msg.sender, True)
     self._refund(job_id, a, REFUND_CANCELLED, 0)
 
 
@@ -615,10 +578,10 @@ def reclaim(job_id: uint256):
     @param job_id The job (caller: the client's principal or operator).
     """
     a: uint256 = self._job_a[job_id]
-    status: uint8 = self._status(a)
+    status: uint8 = job_words.status(a)
     self._check(status == STATUS_REQUESTED or status == STATUS_ACCEPTED or status == STATUS_REJECTED, "escrow: cannot reclaim")
-    self._check(block.timestamp >= self._deadline(a), "escrow: deadline not passed")
-    self._check_actor((job_id >> 64) & MASK_64, msg.sender, True)
+    self._check(block.timestamp >= job_words.deadline(a), "escrow: deadline not passed")
+    self._check_actor((job_id >> job_words.ID_CLIENT_SHIFT) & job_words.ID_CLIENT_MASK, msg.sender, True)
     if status == STATUS_REJECTED:
         self._refund(job_id, a, REFUND_REJECTED, OUTCOME_REJECTED)
     else:
@@ -648,19 +611,23 @@ def deliver(
     # The hottest path: helpers inlined (each internal call costs a jump and
     # stack shuffling).
     a: uint256 = self._job_a[job_id]
-    assert (a >> A_STATUS_SHIFT) & MASK_8 == convert(STATUS_ACCEPTED, uint256), "escrow: not accepted"
-    assert block.timestamp < (a >> A_DEADLINE_SHIFT) & MASK_40, "escrow: delivery deadline passed"
-    price: uint256 = a & MASK_128
+    assert (a >> job_words.STATUS_SHIFT) & job_words.STATUS_MASK == convert(STATUS_ACCEPTED, uint256), "escrow: not accepted"
+    assert block.timestamp < (a >> job_words.DEADLINE_SHIFT) & job_words.DEADLINE_MASK, "escrow: delivery deadline passed"
+    price: uint256 = a & job_words.AMOUNT_MASK
     assert final_price <= price or final_price == max_value(uint256), "escrow: final price above price"
-    self._check_actor(job_id & MASK_64, msg.sender, False)
+    self._check_actor(job_id & job_words.ID_PROVIDER_MASK, msg.sender, False)
     # Word A keeps the delivery time; the review deadline is that plus the
     # job's config review window (read where the config is read anyway).
-    a = (a & ~((MASK_8 << A_STATUS_SHIFT) | (MASK_40 << A_DEADLINE_SHIFT))) | (
-        (convert(STATUS_DELIVERED, uint256) << A_STATUS_SHIFT) | (block.timestamp << A_DEADLINE_SHIFT)
+    a = (a & ~((job_words.STATUS_MASK << job_words.STATUS_SHIFT) | (job_words.DEADLINE_MASK << job_words.DEADLINE_SHIFT))) | (
+        (convert(STATUS_DELIVERED, uint256) << job_words.STATUS_SHIFT)
+        | (block.timestamp << job_words.DEADLINE_SHIFT)
     )
     if final_price < price:
-        a = (a & ~MASK_128) | final_price
-        self._balances[(job_id >> 64) & MASK_64][self._token_address(a)] += unsafe_sub(price, final_price)
+        a = (a & ~job_words.AMOUNT_MASK) | final_price
+        # final_price < price (just tested): the difference cannot underflow.
+        self._balances[(job_id >> job_words.ID_CLIENT_SHIFT) & job_words.ID_CLIENT_MASK][self._token_address(a)] += unsafe_sub(
+            price, final_price
+        )
         price = final_price
     self._job_a[job_id] = a
     self._job_b[job_id] = result_hash
@@ -683,13 +650,13 @@ def complete(job_id: uint256):
     @param job_id The job (caller: the client's principal or operator).
     """
     a: uint256 = self._job_a[job_id]
-    config: uint256 = self._configs[(a >> A_CONFIG_SHIFT) & MASK_24]
-    status: uint256 = (a >> A_STATUS_SHIFT) & MASK_8
+    config: uint256 = self._configs[(a >> job_words.CONFIG_ID_SHIFT) & job_words.CONFIG_ID_MASK]
+    status: uint256 = (a >> job_words.STATUS_SHIFT) & job_words.STATUS_MASK
     if status == convert(STATUS_DELIVERED, uint256):
-        assert block.timestamp < self._review_deadline(a, config), "escrow: review deadline passed"
+        assert block.timestamp < job_words.review_deadline(a, config), "escrow: review deadline passed"
     else:
         assert status == convert(STATUS_REJECTED, uint256), "escrow: not delivered"
-    self._check_actor((job_id >> 64) & MASK_64, msg.sender, True)
+    self._check_actor((job_id >> job_words.ID_CLIENT_SHIFT) & job_words.ID_CLIENT_MASK, msg.sender, True)
     self._settle(job_id, a, config, False, OUTCOME_COMPLETED)
 
 
@@ -702,8 +669,8 @@ def finalize(job_id: uint256):
     @param job_id The job.
     """
     a: uint256 = self._load(job_id, STATUS_DELIVERED)
-    config: uint256 = self._configs[(a >> A_CONFIG_SHIFT) & MASK_24]
-    assert block.timestamp >= self._review_deadline(a, config), "escrow: review deadline not passed"
+    config: uint256 = self._configs[(a >> job_words.CONFIG_ID_SHIFT) & job_words.CONFIG_ID_MASK]
+    assert block.timestamp >= job_words.review_deadline(a, config), "escrow: review deadline not passed"
     self._settle(job_id, a, config, True, OUTCOME_COMPLETED)
 
 
@@ -768,39 +735,39 @@ def open_dispute(job_id: uint256, caller: address) -> IDisputeHost.DisputedJob:
     """
     self._only(RESOLVER)
     a: uint256 = self._job_a[job_id]
-    config_id: uint256 = (a >> A_CONFIG_SHIFT) & MASK_24
-    client_id: uint256 = (job_id >> 64) & MASK_64
-    by_provider: bool = self._status(a) == STATUS_REJECTED
+    config_id: uint256 = (a >> job_words.CONFIG_ID_SHIFT) & job_words.CONFIG_ID_MASK
+    client_id: uint256 = (job_id >> job_words.ID_CLIENT_SHIFT) & job_words.ID_CLIENT_MASK
+    by_provider: bool = job_words.status(a) == STATUS_REJECTED
     opener: uint256 = client_id
     if by_provider:
-        self._check(block.timestamp < self._deadline(a), "escrow: response deadline passed")
-        opener = job_id & MASK_64
+        self._check(block.timestamp < job_words.deadline(a), "escrow: response deadline passed")
+        opener = job_id & job_words.ID_PROVIDER_MASK
     else:
         a = self._load(job_id, STATUS_DELIVERED)
         self._before_review(a, self._configs[config_id])
     self._check_actor(opener, caller, not by_provider)
     terms: uint256 = self._dispute_terms[config_id]
-    amount: uint256 = a & MASK_128
-    bond: uint256 = max(self._bond_floor[config_id], amount * (terms & MASK_16) // BPS)
+    amount: uint256 = a & job_words.AMOUNT_MASK
+    bond: uint256 = max(self._bond_floor[config_id], amount * (terms & job_words.BOND_BPS_MASK) // BPS)
     token: address = self._token_address(a)
     self._take(opener, token, bond)
-    self._job_a[job_id] = self._with_status(a, STATUS_DISPUTED)
+    self._job_a[job_id] = job_words.with_status(a, STATUS_DISPUTED)
     if by_provider:
-        self._job_c[job_id] = bond << 128
+        self._job_c[job_id] = bond << job_words.PROVIDER_BOND_SHIFT
     else:
         self._job_c[job_id] = bond
     log IJobEscrow.DisputeOpened(job_id=job_id, bond=bond)
     return IDisputeHost.DisputedJob(
         client_id=client_id,
-        provider_id=job_id & MASK_64,
+        provider_id=job_id & job_words.ID_PROVIDER_MASK,
         client_principal=self._principal(client_id),
-        provider_principal=self._principal(job_id & MASK_64),
+        provider_principal=self._principal(job_id & job_words.ID_PROVIDER_MASK),
         token=token,
         amount=amount,
         bond=bond,
-        response_window=(terms >> C_ACCEPT_SHIFT) & MASK_32,
-        arbitration_window=(terms >> C_REVIEW_SHIFT) & MASK_32,
-        arbitrator=self._address_at(terms),
+        response_window=(terms >> job_words.RESPONSE_WINDOW_SHIFT) & job_words.WINDOW_MASK,
+        arbitration_window=(terms >> job_words.ARBITRATION_WINDOW_SHIFT) & job_words.WINDOW_MASK,
+        arbitrator=job_words.address_field(terms),
         opened_by_provider=by_provider,
     )
 
@@ -821,16 +788,16 @@ def take_answer_bond(job_id: uint256, caller: address):
     a: uint256 = self._load(job_id, STATUS_DISPUTED)
     bonds: uint256 = self._job_c[job_id]
     # Bonds are never zero (bond floor >= 1): an empty half has not posted.
-    bond: uint256 = bonds & MASK_128
-    answerer: uint256 = job_id & MASK_64
+    bond: uint256 = bonds & job_words.CLIENT_BOND_MASK
+    answerer: uint256 = job_id & job_words.ID_PROVIDER_MASK
     if bond == 0:
-        bond = bonds >> 128
-        answerer = (job_id >> 64) & MASK_64
+        bond = bonds >> job_words.PROVIDER_BOND_SHIFT
+        answerer = (job_id >> job_words.ID_CLIENT_SHIFT) & job_words.ID_CLIENT_MASK
         bonds |= bond
     else:
-        assert bonds >> 128 == 0, "escrow: already answered"
-        bonds |= bond << 128
-    self._check_actor(answerer, caller, answerer != job_id & MASK_64)
+        assert bonds >> job_words.PROVIDER_BOND_SHIFT == 0, "escrow: already answered"
+        bonds |= bond << job_words.PROVIDER_BOND_SHIFT
+    self._check_actor(answerer, caller, answerer != job_id & job_words.ID_PROVIDER_MASK)
     self._take(answerer, self._token_address(a), bond)
     self._job_c[job_id] = bonds
     log IJobEscrow.DisputeAnswered(job_id=job_id, bond=bond)
@@ -866,32 +833,39 @@ def settle_dispute(
     """
     self._only(RESOLVER)
     a: uint256 = self._load(job_id, STATUS_DISPUTED)
-    amount: uint256 = a & MASK_128
+    amount: uint256 = a & job_words.AMOUNT_MASK
     bonds: uint256 = self._job_c[job_id]
-    client_bond: uint256 = bonds & MASK_128
-    provider_bond: uint256 = bonds >> 128
+    client_bond: uint256 = bonds & job_words.CLIENT_BOND_MASK
+    provider_bond: uint256 = bonds >> job_words.PROVIDER_BOND_SHIFT
     self._check(provider_share <= amount, "escrow: share above amount")
     self._check(client_bond_back <= client_bond and provider_bond_back <= provider_bond, "escrow: bond back above bond")
     self._check(outcome >= OUTCOME_DISPUTE_FIRST and outcome <= OUTCOME_DISPUTE_LAST, "escrow: bad outcome")
     ending: uint8 = outcome
-    config: uint256 = self._configs[(a >> A_CONFIG_SHIFT) & MASK_24]
-    fee: uint256 = provider_share * (config & MASK_16) // BPS
+    config: uint256 = self._configs[(a >> job_words.CONFIG_ID_SHIFT) & job_words.CONFIG_ID_MASK]
+    fee: uint256 = provider_share * (config & job_words.FEE_BPS_MASK) // BPS
+    # fee_bps <= MAX_FEE_BPS < BPS (the governor's cap): fee <= provider_share.
     paid: uint256 = unsafe_sub(provider_share, fee)
-    slot: uint256 = self._token_slot[(a >> A_TOKEN_SHIFT) & MASK_16]
-    token: address = convert(convert(slot & MASK_160, uint160), address)
-    a = (self._with_status(a, STATUS_RESOLVED) & ~MASK_128) | paid
+    slot: uint256 = self._token_slot[(a >> job_words.TOKEN_SHIFT) & job_words.TOKEN_MASK]
+    token: address = convert(convert(slot & T_ADDRESS_MASK, uint160), address)
+    a = (job_words.with_status(a, STATUS_RESOLVED) & ~job_words.AMOUNT_MASK) | paid
     if fee == 0 and paid != 0:
         # Paid but no fee: no fact, no rating (see `_record`).
-        a |= FLAG_NO_REPUTATION << A_FLAGS_SHIFT
-    elif outcome == OUTCOME_DISPUTE_CLIENT and (a >> A_FLAGS_SHIFT) & FLAG_REJECTED != 0:
+        a |= FLAG_NO_REPUTATION << job_words.FLAGS_SHIFT
+    elif outcome == OUTCOME_DISPUTE_CLIENT and (a >> job_words.FLAGS_SHIFT) & FLAG_REJECTED != 0:
         # The ruling upheld the evaluator's rejection: it stood.
         ending = OUTCOME_REJECTED
     self._job_a[job_id] = a
-    self._credit(job_id & MASK_64, token, paid + provider_bond_back)
-    self._credit((job_id >> 64) & MASK_64, token, unsafe_sub(amount, provider_share) + client_bond_back)
+    self._credit(job_id & job_words.ID_PROVIDER_MASK, token, paid + provider_bond_back)
+    self._credit(
+        (job_id >> job_words.ID_CLIENT_SHIFT) & job_words.ID_CLIENT_MASK,
+        token,
+        # provider_share <= amount (checked above): no underflow.
+        unsafe_sub(amount, provider_share) + client_bond_back,
+    )
+    # Each bond back is at most its bond (checked above): no underflow.
     kept: uint256 = fee + unsafe_sub(client_bond, client_bond_back) + unsafe_sub(provider_bond, provider_bond_back)
     if kept != 0:
-        self.fees_owed[self._address_at(config)][token] += kept
+        self.fees_owed[job_words.address_field(config)][token] += kept
     log IJobEscrow.DisputeSettled(
         job_id=job_id,
         provider_share=provider_share,
@@ -966,22 +940,27 @@ def tab_settle(tab_id: uint256, terms: uint256, redeemed: uint256, amount: uint2
            returned to the client (a closing).
     """
     self._only(TABS)
-    slot: uint256 = self._token_slot[(terms >> A_TOKEN_SHIFT) & MASK_16]
-    token: address = convert(convert(slot & MASK_160, uint160), address)
-    config: uint256 = self._configs[(terms >> A_CONFIG_SHIFT) & MASK_24]
-    # Values below 2**96 (Tabs' MAX_DEPOSIT), fee below 2**16: no overflow.
-    fee: uint256 = unsafe_div(unsafe_mul(redeemed, config & MASK_16), BPS)
+    slot: uint256 = self._token_slot[(terms >> job_words.TOKEN_SHIFT) & job_words.TOKEN_MASK]
+    token: address = convert(convert(slot & T_ADDRESS_MASK, uint160), address)
+    config: uint256 = self._configs[(terms >> job_words.CONFIG_ID_SHIFT) & job_words.CONFIG_ID_MASK]
+    # Values below 2**96 (Tabs' MAX_DEPOSIT), fee bps below 2**16: the product
+    # cannot overflow, and BPS is not zero.
+    fee: uint256 = unsafe_div(unsafe_mul(redeemed, config & job_words.FEE_BPS_MASK), BPS)
     if terms & TAB_CLOSE != 0:
-        self._credit((tab_id >> 64) & MASK_64, token, amount)
+        self._credit((tab_id >> job_words.ID_CLIENT_SHIFT) & job_words.ID_CLIENT_MASK, token, amount)
         if fee != 0:
             # Nothing redeemed, or no fee on what was: no fact (`_record`).
+            # fee_bps < BPS: fee <= redeemed.
             net: uint256 = unsafe_sub(redeemed, fee)
             self._record(tab_id | TAB_REPUTATION_MARK, terms, OUTCOME_COMPLETED, net, self._weighted(slot, net))
         return
-    fee = unsafe_sub(unsafe_div(unsafe_mul(unsafe_add(redeemed, amount), config & MASK_16), BPS), fee)
-    self._credit(tab_id & MASK_64, token, unsafe_sub(amount, fee))
+    # redeemed + amount is the new cumulative, at most the deposit (< 2**96):
+    # no overflow; f is nondecreasing, so f(redeemed + amount) >= f(redeemed).
+    fee = unsafe_sub(unsafe_div(unsafe_mul(unsafe_add(redeemed, amount), config & job_words.FEE_BPS_MASK), BPS), fee)
+    # fee_bps < BPS: f(redeemed + amount) - f(redeemed) <= amount.
+    self._credit(tab_id & job_words.ID_PROVIDER_MASK, token, unsafe_sub(amount, fee))
     if fee != 0:
-        self.fees_owed[self._address_at(config)][token] += fee
+        self.fees_owed[job_words.address_field(config)][token] += fee
 
 
 # ------------------------------------------------------------------- ratings
@@ -1005,28 +984,28 @@ def consume_rating(job_id: uint256, caller: address) -> IRatingGate.RatingTicket
     """
     assert msg.sender == REPUTATION.address, "escrow: not reputation"
     a: uint256 = self._job_a[job_id]
-    status: uint256 = (a >> A_STATUS_SHIFT) & MASK_8
+    status: uint256 = (a >> job_words.STATUS_SHIFT) & job_words.STATUS_MASK
     assert status == convert(STATUS_COMPLETED, uint256) or status == convert(STATUS_RESOLVED, uint256), "escrow: job not settled"
-    flags: uint256 = a >> A_FLAGS_SHIFT
+    flags: uint256 = a >> job_words.FLAGS_SHIFT
     assert flags & FLAG_NO_REPUTATION == 0, "escrow: no reputation"
-    paid: uint256 = a & MASK_128
+    paid: uint256 = a & job_words.AMOUNT_MASK
     assert paid != 0, "escrow: nothing paid"
-    rater_id: uint256 = (job_id >> 64) & MASK_64
-    rated_id: uint256 = job_id & MASK_64
+    rater_id: uint256 = (job_id >> job_words.ID_CLIENT_SHIFT) & job_words.ID_CLIENT_MASK
+    rated_id: uint256 = job_id & job_words.ID_PROVIDER_MASK
     bit: uint256 = FLAG_CLIENT_RATED
     auth: IAgentRegistry.Authority = staticcall REGISTRY.authorize(rater_id, caller)
     if auth.role == ROLE_NONE:
         rated_id = rater_id
-        rater_id = job_id & MASK_64
+        rater_id = job_id & job_words.ID_PROVIDER_MASK
         bit = FLAG_PROVIDER_RATED
         auth = staticcall REGISTRY.authorize(rater_id, caller)
         assert auth.role != ROLE_NONE, "escrow: not a party"
     assert auth.role == ROLE_PRINCIPAL or not auth.frozen, "escrow: agent frozen"
     assert flags & bit == 0, "escrow: already rated"
-    self._job_a[job_id] = a | (bit << A_FLAGS_SHIFT)
+    self._job_a[job_id] = a | (bit << job_words.FLAGS_SHIFT)
+    weight: uint256 = self._token_slot[(a >> job_words.TOKEN_SHIFT) & job_words.TOKEN_MASK] >> T_WEIGHT_SHIFT
     # A weight is below 2**96 (the slot's top bits) and `paid` below 2**128:
     # the product cannot overflow.
-    weight: uint256 = self._token_slot[(a >> A_TOKEN_SHIFT) & MASK_16] >> 160
     return IRatingGate.RatingTicket(
         rater_id=rater_id, rated_id=rated_id, weighted_value=unsafe_div(unsafe_mul(weight, paid), WEIGHT_UNIT)
     )
@@ -1035,8 +1014,8 @@ def consume_rating(job_id: uint256, caller: address) -> IRatingGate.RatingTicket
 # --------------------------------------------------------------------- views
 
 
-@pure
 @external
+@pure
 def job_parties(job_id: uint256) -> (uint256, uint256, uint256):
     """
     @notice Decode a job id.
@@ -1045,11 +1024,15 @@ def job_parties(job_id: uint256) -> (uint256, uint256, uint256):
     @return client_id The client agent.
     @return provider_id The provider agent.
     """
-    return job_id >> ID_TIME_SHIFT, (job_id >> 64) & MASK_64, job_id & MASK_64
+    return (
+        job_id >> job_words.ID_TIME_SHIFT,
+        (job_id >> job_words.ID_CLIENT_SHIFT) & job_words.ID_CLIENT_MASK,
+        job_id & job_words.ID_PROVIDER_MASK,
+    )
 
 
-@view
 @external
+@view
 def job(job_id: uint256) -> IJobEscrow.Job:
     """
     @notice A job, unpacked from its words A and B.
@@ -1057,27 +1040,29 @@ def job(job_id: uint256) -> IJobEscrow.Job:
     @return The job (status 0 if it does not exist).
     """
     a: uint256 = self._job_a[job_id]
-    status: uint8 = self._status(a)
-    deadline: uint256 = self._deadline(a)
-    if status >= STATUS_DELIVERED and status != STATUS_REFUNDED and (a >> A_FLAGS_SHIFT) & FLAG_REJECTED == 0:
-        deadline = self._review_deadline(a, self._configs[(a >> A_CONFIG_SHIFT) & MASK_24])
+    status: uint8 = job_words.status(a)
+    deadline: uint256 = job_words.deadline(a)
+    if status >= STATUS_DELIVERED and status != STATUS_REFUNDED and (a >> job_words.FLAGS_SHIFT) & FLAG_REJECTED == 0:
+        deadline = job_words.review_deadline(
+            a, self._configs[(a >> job_words.CONFIG_ID_SHIFT) & job_words.CONFIG_ID_MASK]
+        )
     return IJobEscrow.Job(
-        created_at=job_id >> ID_TIME_SHIFT,
-        client_id=(job_id >> 64) & MASK_64,
-        provider_id=job_id & MASK_64,
-        price=a & MASK_128,
+        created_at=job_id >> job_words.ID_TIME_SHIFT,
+        client_id=(job_id >> job_words.ID_CLIENT_SHIFT) & job_words.ID_CLIENT_MASK,
+        provider_id=job_id & job_words.ID_PROVIDER_MASK,
+        price=a & job_words.AMOUNT_MASK,
         status=status,
         deadline=deadline,
-        delivery_time=(a >> A_DELIVERY_SHIFT) & MASK_32,
-        config_id=(a >> A_CONFIG_SHIFT) & MASK_24,
+        delivery_time=(a >> job_words.DELIVERY_SHIFT) & job_words.DELIVERY_MASK,
+        config_id=(a >> job_words.CONFIG_ID_SHIFT) & job_words.CONFIG_ID_MASK,
         token=self._token_address(a),
-        flags=convert(a >> A_FLAGS_SHIFT, uint8),
+        flags=convert(a >> job_words.FLAGS_SHIFT, uint8),
         hash=self._job_b[job_id],
     )
 
 
-@view
 @external
+@view
 def bonds(job_id: uint256) -> (uint256, uint256):
     """
     @notice The bonds posted in a job's dispute (kept after it ends).
@@ -1086,11 +1071,11 @@ def bonds(job_id: uint256) -> (uint256, uint256):
     @return provider_bond The provider's bond (0 if not posted).
     """
     c: uint256 = self._job_c[job_id]
-    return c & MASK_128, c >> 128
+    return c & job_words.CLIENT_BOND_MASK, c >> job_words.PROVIDER_BOND_SHIFT
 
 
-@view
 @external
+@view
 def evaluator_of(job_id: uint256) -> (address, uint256):
     """
     @notice A job's evaluator and its fee.
@@ -1099,11 +1084,11 @@ def evaluator_of(job_id: uint256) -> (address, uint256):
     @return fee_bps Its fee in basis points of the price.
     """
     e: uint256 = self._job_e[job_id]
-    return convert(convert(e & MASK_160, uint160), address), e >> E_FEE_SHIFT
+    return convert(convert(e & job_words.EVALUATOR_MASK, uint160), address), e >> job_words.EVALUATOR_FEE_SHIFT
 
 
-@view
 @external
+@view
 def verdict(job_id: uint256) -> (address, bool, bytes32):
     """
     @notice The verdict a job's evaluator gave, final: what
@@ -1115,18 +1100,18 @@ def verdict(job_id: uint256) -> (address, bool, bytes32):
     @return approved True if it approved the job, false if it rejected it.
     @return report_hash The hash of its report (may be empty).
     """
-    flags: uint256 = self._job_a[job_id] >> A_FLAGS_SHIFT
+    flags: uint256 = self._job_a[job_id] >> job_words.FLAGS_SHIFT
     if flags & (FLAG_APPROVED | FLAG_REJECTED) == 0:
         return empty(address), False, empty(bytes32)
     return (
-        convert(convert(self._job_e[job_id] & MASK_160, uint160), address),
+        convert(convert(self._job_e[job_id] & job_words.EVALUATOR_MASK, uint160), address),
         flags & FLAG_APPROVED != 0,
         self._job_b[job_id],
     )
 
 
-@view
 @external
+@view
 def balance_of(agent_id: uint256, token: address) -> uint256:
     """
     @notice An agent's free (unlocked) ledger balance.
@@ -1137,8 +1122,8 @@ def balance_of(agent_id: uint256, token: address) -> uint256:
     return self._balances[agent_id][token]
 
 
-@view
 @external
+@view
 def config(config_id: uint256) -> IJobEscrow.Config:
     """
     @notice A config version.
@@ -1148,30 +1133,30 @@ def config(config_id: uint256) -> IJobEscrow.Config:
     c: uint256 = self._configs[config_id]
     d: uint256 = self._dispute_terms[config_id]
     return IJobEscrow.Config(
-        fee_bps=c & MASK_16,
-        accept_window=(c >> C_ACCEPT_SHIFT) & MASK_32,
-        review_window=(c >> C_REVIEW_SHIFT) & MASK_32,
-        fee_recipient=self._address_at(c),
-        bond_bps=d & MASK_16,
+        fee_bps=c & job_words.FEE_BPS_MASK,
+        accept_window=(c >> job_words.ACCEPT_WINDOW_SHIFT) & job_words.WINDOW_MASK,
+        review_window=(c >> job_words.REVIEW_WINDOW_SHIFT) & job_words.WINDOW_MASK,
+        fee_recipient=job_words.address_field(c),
+        bond_bps=d & job_words.BOND_BPS_MASK,
         bond_floor=self._bond_floor[config_id],
-        response_window=(d >> C_ACCEPT_SHIFT) & MASK_32,
-        arbitration_window=(d >> C_REVIEW_SHIFT) & MASK_32,
-        arbitrator=self._address_at(d),
+        response_window=(d >> job_words.RESPONSE_WINDOW_SHIFT) & job_words.WINDOW_MASK,
+        arbitration_window=(d >> job_words.ARBITRATION_WINDOW_SHIFT) & job_words.WINDOW_MASK,
+        arbitrator=job_words.address_field(d),
     )
 
 
-@view
 @external
+@view
 def current_config_id() -> uint256:
     """
     @notice The config version new jobs get.
     @return The config id.
     """
-    return (self._head >> H_CONFIG_SHIFT) & MASK_24
+    return (self._head >> H_CONFIG_SHIFT) & job_words.CONFIG_ID_MASK
 
 
-@view
 @external
+@view
 def paused() -> bool:
     """
     @notice Whether new commitments (hire, hire_with_offer, a tab's opening
@@ -1181,8 +1166,8 @@ def paused() -> bool:
     return self._head & H_PAUSED != 0
 
 
-@view
 @external
+@view
 def token_info(token: address) -> IJobEscrow.TokenInfo:
     """
     @notice A token's allowlist entry.
@@ -1190,14 +1175,14 @@ def token_info(token: address) -> IJobEscrow.TokenInfo:
     @return Its index (0 if never listed), allowed flag and weight.
     """
     key: uint256 = self._token_key[token]
-    index: uint256 = key & MASK_16
+    index: uint256 = key & job_words.TOKEN_MASK
     return IJobEscrow.TokenInfo(
-        index=index, allowed=key & K_ALLOWED != 0, weight=self._token_slot[index] >> 160
+        index=index, allowed=key & K_ALLOWED != 0, weight=self._token_slot[index] >> T_WEIGHT_SHIFT
     )
 
 
-@view
 @external
+@view
 def spent(agent_id: uint256, token: address) -> (uint256, uint256):
     """
     @notice The operator's spending window for one token.
@@ -1207,7 +1192,7 @@ def spent(agent_id: uint256, token: address) -> (uint256, uint256):
     @return committed What was committed in it.
     """
     s: uint256 = self._spend[agent_id][token]
-    return s & MASK_64, s >> 64
+    return s & S_START_MASK, s >> S_USED_SHIFT
 
 
 
@@ -1215,25 +1200,12 @@ def spent(agent_id: uint256, token: address) -> (uint256, uint256):
 # ------------------------------------------------------------------ internal
 
 
-@pure
+
+
+
+
 @internal
-def _pack_config(bps: uint256, first: uint256, second: uint256, who: address) -> uint256:
-    return (
-        bps
-        | (first << C_ACCEPT_SHIFT)
-        | (second << C_REVIEW_SHIFT)
-        | (convert(convert(who, uint160), uint256) << C_ADDRESS_SHIFT)
-    )
-
-
-@pure
-@internal
-def _address_at(word: uint256) -> address:
-    return convert(convert((word >> C_ADDRESS_SHIFT) & MASK_160, uint160), address)
-
-
 @view
-@internal
 def _check_actor(agent_id: uint256, who: address, as_client: bool):
     """
     @dev `who` must be the agent's principal, or its operator while the agent
@@ -1247,8 +1219,8 @@ def _check_actor(agent_id: uint256, who: address, as_client: bool):
     assert auth.role == ROLE_PRINCIPAL or not auth.frozen, "escrow: agent frozen"
 
 
-@view
 @internal
+@view
 def _only(caller: address):
     """
     @dev The hooks' caller check: the governor, the resolver, the OfferBook
@@ -1265,8 +1237,8 @@ def _only(caller: address):
         raise "escrow: not tabs"
 
 
-@pure
 @internal
+@pure
 def _check(ok: bool, reason: String[40]):
     """
     @dev A check off the hot paths (withdrawals, fee claims, governance
@@ -1279,27 +1251,29 @@ def _check(ok: bool, reason: String[40]):
         raise reason
 
 
-@pure
 @internal
+@pure
 def _nonzero(amount: uint256):
     assert amount != 0, "escrow: zero amount"
 
 
-@view
 @internal
+@view
 def _before_review(a: uint256, config: uint256):
-    assert block.timestamp < self._review_deadline(a, config), "escrow: review deadline passed"
+    assert block.timestamp < job_words.review_deadline(a, config), "escrow: review deadline passed"
 
 
-@view
 @internal
+@view
 def _check_outsider(job_id: uint256, who: address):
     """
     @dev An evaluator must be neither side's principal nor operator (checked
          when the job is created and again at its verdict, so a later
          rotation cannot make it a party).
     """
-    for agent_id: uint256 in [(job_id >> 64) & MASK_64, job_id & MASK_64]:
+    for agent_id: uint256 in [
+        (job_id >> job_words.ID_CLIENT_SHIFT) & job_words.ID_CLIENT_MASK, job_id & job_words.ID_PROVIDER_MASK
+    ]:
         assert self._authority(agent_id, who).role == ROLE_NONE, "escrow: evaluator is a party"
 
 
@@ -1316,19 +1290,22 @@ def _verdict(job_id: uint256, approved: bool, report_hash: bytes32):
     """
     a: uint256 = self._load(job_id, STATUS_DELIVERED)
     e: uint256 = self._job_e[job_id]
-    assert e & MASK_160 == convert(convert(msg.sender, uint160), uint256), "escrow: not evaluator"
-    config_id: uint256 = (a >> A_CONFIG_SHIFT) & MASK_24
+    assert e & job_words.EVALUATOR_MASK == convert(convert(msg.sender, uint160), uint256), "escrow: not evaluator"
+    config_id: uint256 = (a >> job_words.CONFIG_ID_SHIFT) & job_words.CONFIG_ID_MASK
     config: uint256 = self._configs[config_id]
     self._before_review(a, config)
     self._check_outsider(job_id, msg.sender)
-    price: uint256 = a & MASK_128
-    fee: uint256 = price * (e >> E_FEE_SHIFT) // BPS
-    a = (a & ~MASK_128) | unsafe_sub(price, fee)
+    price: uint256 = a & job_words.AMOUNT_MASK
+    fee: uint256 = price * (e >> job_words.EVALUATOR_FEE_SHIFT) // BPS
+    # Its fee bps <= MAX_EVALUATOR_FEE_BPS < BPS (checked at creation): fee <= price.
+    a = (a & ~job_words.AMOUNT_MASK) | unsafe_sub(price, fee)
     if fee != 0:
         self.fees_owed[msg.sender][self._token_address(a)] += fee
     deadline: uint256 = 0
     if not approved:
-        deadline = block.timestamp + ((self._dispute_terms[config_id] >> C_ACCEPT_SHIFT) & MASK_32)
+        deadline = block.timestamp + (
+            (self._dispute_terms[config_id] >> job_words.RESPONSE_WINDOW_SHIFT) & job_words.WINDOW_MASK
+        )
     log IJobEscrow.JobEvaluated(
         job_id=job_id,
         evaluator=msg.sender,
@@ -1339,39 +1316,39 @@ def _verdict(job_id: uint256, approved: bool, report_hash: bytes32):
     )
     self._job_b[job_id] = report_hash
     if approved:
-        self._settle(job_id, a | (FLAG_APPROVED << A_FLAGS_SHIFT), config, False, OUTCOME_VALIDATED)
+        self._settle(job_id, a | (FLAG_APPROVED << job_words.FLAGS_SHIFT), config, False, OUTCOME_VALIDATED)
     else:
-        self._job_a[job_id] = self._with_status_deadline(a, STATUS_REJECTED, deadline) | (
-            FLAG_REJECTED << A_FLAGS_SHIFT
+        self._job_a[job_id] = job_words.with_status_deadline(a, STATUS_REJECTED, deadline) | (
+            FLAG_REJECTED << job_words.FLAGS_SHIFT
         )
 
 
-@view
 @internal
+@view
 def _authority(agent_id: uint256, who: address) -> IAgentRegistry.Authority:
     return staticcall REGISTRY.authorize(agent_id, who)
 
 
-@view
 @internal
+@view
 def _principal(agent_id: uint256) -> address:
     return (staticcall REGISTRY.agent_status(agent_id)).principal
 
 
-@view
 @internal
+@view
 def _token_balance(token: address) -> uint256:
     return staticcall IERC20(token).balanceOf(self)
 
 
-@view
 @internal
+@view
 def _load(job_id: uint256, expected: uint8) -> uint256:
     """
     @dev Word A of a job that must be in status `expected`.
     """
     a: uint256 = self._job_a[job_id]
-    if self._status(a) != expected:
+    if job_words.status(a) != expected:
         if expected == STATUS_REQUESTED:
             raise "escrow: not requested"
         if expected == STATUS_ACCEPTED:
@@ -1387,6 +1364,7 @@ def _load(job_id: uint256, expected: uint8) -> uint256:
 def _take(agent_id: uint256, token: address, amount: uint256):
     balance: uint256 = self._balances[agent_id][token]
     assert balance >= amount, "escrow: insufficient balance"
+    # balance >= amount (just asserted): no underflow.
     self._balances[agent_id][token] = unsafe_sub(balance, amount)
 
 
@@ -1428,10 +1406,10 @@ def _open(
     assert head & H_PAUSED == 0, "escrow: paused"
     key: uint256 = self._token_key[token]
     assert key & K_ALLOWED != 0, "escrow: token not allowed"
-    assert client_id != 0 and client_id <= MASK_64, "escrow: bad client"
-    assert provider_id != 0 and provider_id <= MASK_64, "escrow: bad provider"
+    assert client_id != 0 and client_id <= job_words.ID_CLIENT_MASK, "escrow: bad client"
+    assert provider_id != 0 and provider_id <= job_words.ID_PROVIDER_MASK, "escrow: bad provider"
     assert client_id != provider_id, "escrow: self hire"
-    assert price != 0 and price <= MASK_128, "escrow: bad price"
+    assert price != 0 and price <= job_words.AMOUNT_MASK, "escrow: bad price"
 
     check: IAgentRegistry.HireCheck = staticcall REGISTRY.hire_check(client_id, caller, provider_id, token)
     assert check.client_role != ROLE_NONE, "escrow: not client"
@@ -1451,11 +1429,11 @@ def _open(
     self._take(client_id, token, price)
 
     # The job's terms: config id, token index, flags (word A's bits).
-    terms: uint256 = (((head >> H_CONFIG_SHIFT) & MASK_24) << A_CONFIG_SHIFT) | (
-        (key & MASK_16) << A_TOKEN_SHIFT
+    terms: uint256 = (((head >> H_CONFIG_SHIFT) & job_words.CONFIG_ID_MASK) << job_words.CONFIG_ID_SHIFT) | (
+        (key & job_words.TOKEN_MASK) << job_words.TOKEN_SHIFT
     )
     if check.client_principal == check.provider_principal:
-        terms |= FLAG_NO_REPUTATION << A_FLAGS_SHIFT
+        terms |= FLAG_NO_REPUTATION << job_words.FLAGS_SHIFT
     if delivery_time == 0:
         # A tab's opening or top-up (`tab_lock`): the money is locked, the
         # Tabs contract keeps the rest. A hire with no delivery time ends here.
@@ -1467,23 +1445,23 @@ def _open(
     # creation time, then the first free of 256 slots for this pair in this
     # block. Probing costs nothing extra: the cold read makes the fresh
     # word's write below warm (2,100 + 20,000 either way).
-    job_id: uint256 = (block.timestamp << ID_TIME_SHIFT) | (client_id << 64) | provider_id
+    job_id: uint256 = (block.timestamp << job_words.ID_TIME_SHIFT) | (client_id << job_words.ID_CLIENT_SHIFT) | provider_id
     for i: uint256 in range(256):
         if self._job_a[job_id] == 0:
             break
         assert i != 255, "escrow: too many jobs in block"
-        job_id += 1 << 128
+        job_id += 1 << job_words.ID_ORDINAL_SHIFT
 
     status: uint8 = STATUS_REQUESTED
-    deadline: uint256 = block.timestamp + ((head >> H_ACCEPT_SHIFT) & MASK_32)
+    deadline: uint256 = block.timestamp + ((head >> H_ACCEPT_SHIFT) & job_words.WINDOW_MASK)
     if accepted:
         status = STATUS_ACCEPTED
         deadline = block.timestamp + delivery_time
     self._job_a[job_id] = (
         price
-        | (convert(status, uint256) << A_STATUS_SHIFT)
-        | (deadline << A_DEADLINE_SHIFT)
-        | (delivery_time << A_DELIVERY_SHIFT)
+        | (convert(status, uint256) << job_words.STATUS_SHIFT)
+        | (deadline << job_words.DEADLINE_SHIFT)
+        | (delivery_time << job_words.DELIVERY_SHIFT)
         | terms
     )
     self._job_b[job_id] = terms_hash
@@ -1499,7 +1477,7 @@ def _open(
     if evaluator != empty(address):
         assert evaluator_fee_bps <= MAX_EVALUATOR_FEE_BPS, "escrow: evaluator fee above cap"
         self._check_outsider(job_id, evaluator)
-        self._job_e[job_id] = convert(convert(evaluator, uint160), uint256) | (evaluator_fee_bps << E_FEE_SHIFT)
+        self._job_e[job_id] = convert(convert(evaluator, uint160), uint256) | (evaluator_fee_bps << job_words.EVALUATOR_FEE_SHIFT)
         log IJobEscrow.EvaluatorNamed(job_id=job_id, evaluator=evaluator, fee_bps=evaluator_fee_bps)
     return job_id
 
@@ -1520,14 +1498,14 @@ def _spend_budget(client_id: uint256, token: address, price: uint256, check: IAg
     """
     assert price <= check.per_job_cap, "escrow: over job cap"
     s: uint256 = self._spend[client_id][token]
-    start: uint256 = s & MASK_64
-    used: uint256 = s >> 64
+    start: uint256 = s & S_START_MASK
+    used: uint256 = s >> S_USED_SHIFT
     if check.period != 0 and block.timestamp >= start + check.period:
         start = block.timestamp
         used = 0
     used += price
     assert used <= check.period_cap, "escrow: over period cap"
-    self._spend[client_id][token] = start | (used << 64)
+    self._spend[client_id][token] = start | (used << S_USED_SHIFT)
 
 
 @internal
@@ -1536,9 +1514,9 @@ def _refund(job_id: uint256, a: uint256, reason: uint8, outcome: uint8):
     @dev Return the locked price to the client, end the job Refunded and,
          for a provider's failure, record it.
     """
-    price: uint256 = a & MASK_128
-    self._job_a[job_id] = self._with_status(a, STATUS_REFUNDED)
-    self._balances[(job_id >> 64) & MASK_64][self._token_address(a)] += price
+    price: uint256 = a & job_words.AMOUNT_MASK
+    self._job_a[job_id] = job_words.with_status(a, STATUS_REFUNDED)
+    self._balances[(job_id >> job_words.ID_CLIENT_SHIFT) & job_words.ID_CLIENT_MASK][self._token_address(a)] += price
     log IJobEscrow.JobRefunded(job_id=job_id, amount=price, reason=reason)
     if outcome != 0:
         self._record(job_id, a, outcome, 0, 0)
@@ -1553,19 +1531,20 @@ def _settle(job_id: uint256, a: uint256, config: uint256, finalized: bool, outco
          received. A payment whose fee is zero (a dust price, or a zero-fee
          config) is flagged no-reputation: no fact, no rating.
     """
-    price: uint256 = a & MASK_128
-    fee: uint256 = price * (config & MASK_16) // BPS
+    price: uint256 = a & job_words.AMOUNT_MASK
+    fee: uint256 = price * (config & job_words.FEE_BPS_MASK) // BPS
+    # fee_bps <= MAX_FEE_BPS < BPS (the governor's cap): fee <= price.
     paid: uint256 = unsafe_sub(price, fee)
-    slot: uint256 = self._token_slot[(a >> A_TOKEN_SHIFT) & MASK_16]
-    token: address = convert(convert(slot & MASK_160, uint160), address)
-    a = (self._with_status(a, STATUS_COMPLETED) & ~MASK_128) | paid
+    slot: uint256 = self._token_slot[(a >> job_words.TOKEN_SHIFT) & job_words.TOKEN_MASK]
+    token: address = convert(convert(slot & T_ADDRESS_MASK, uint160), address)
+    a = (job_words.with_status(a, STATUS_COMPLETED) & ~job_words.AMOUNT_MASK) | paid
     if fee != 0:
-        self.fees_owed[self._address_at(config)][token] += fee
+        self.fees_owed[job_words.address_field(config)][token] += fee
     else:
         # No fee, no fact (see `_record`): nor a rating.
-        a |= FLAG_NO_REPUTATION << A_FLAGS_SHIFT
+        a |= FLAG_NO_REPUTATION << job_words.FLAGS_SHIFT
     self._job_a[job_id] = a
-    self._credit(job_id & MASK_64, token, paid)
+    self._credit(job_id & job_words.ID_PROVIDER_MASK, token, paid)
     log IJobEscrow.JobCompleted(job_id=job_id, provider_amount=paid, finalized=finalized)
     self._record(job_id, a, outcome, paid, self._weighted(slot, paid))
 
@@ -1584,12 +1563,12 @@ def _record(job_id: uint256, a: uint256, outcome: uint8, paid: uint256, weighted
          (interaction after effects); the registry is trusted and fixed at
          deployment.
     """
-    if (a >> A_FLAGS_SHIFT) & FLAG_NO_REPUTATION != 0:
+    if (a >> job_words.FLAGS_SHIFT) & FLAG_NO_REPUTATION != 0:
         return
     extcall REPUTATION.record_job(
         job_id,
-        (job_id >> 64) & MASK_64,
-        job_id & MASK_64,
+        (job_id >> job_words.ID_CLIENT_SHIFT) & job_words.ID_CLIENT_MASK,
+        job_id & job_words.ID_PROVIDER_MASK,
         outcome,
         paid,
         weighted,
@@ -1599,8 +1578,8 @@ def _record(job_id: uint256, a: uint256, outcome: uint8, paid: uint256, weighted
     )
 
 
-@view
 @internal
+@view
 def _weighted(slot: uint256, amount: uint256) -> uint256:
     """
     @dev `amount` times the weight in a token slot (read once by the caller,
@@ -1609,49 +1588,24 @@ def _weighted(slot: uint256, amount: uint256) -> uint256:
     # A weight is below 2**96 (the slot's top bits) and every amount weighed
     # below 2**128 (a job's amount field; a tab's deposit, below 2**96): the
     # product cannot overflow.
-    return unsafe_div(unsafe_mul(slot >> 160, amount), WEIGHT_UNIT)
+    return unsafe_div(unsafe_mul(slot >> T_WEIGHT_SHIFT, amount), WEIGHT_UNIT)
 
 
+@internal
 @view
-@internal
 def _token_address(a: uint256) -> address:
-    slot: uint256 = self._token_slot[(a >> A_TOKEN_SHIFT) & MASK_16]
-    return convert(convert(slot & MASK_160, uint160), address)
+    slot: uint256 = self._token_slot[(a >> job_words.TOKEN_SHIFT) & job_words.TOKEN_MASK]
+    return convert(convert(slot & T_ADDRESS_MASK, uint160), address)
 
 
-@pure
-@internal
-def _status(a: uint256) -> uint8:
-    return convert((a >> A_STATUS_SHIFT) & MASK_8, uint8)
 
 
-@pure
-@internal
-def _deadline(a: uint256) -> uint256:
-    return (a >> A_DEADLINE_SHIFT) & MASK_40
 
 
-@pure
-@internal
-def _review_deadline(a: uint256, config: uint256) -> uint256:
-    """
-    @dev From delivery on, word A's deadline field holds the delivery time;
-         the review deadline adds the config's review window.
-    """
-    return self._deadline(a) + ((config >> C_REVIEW_SHIFT) & MASK_32)
 
 
-@pure
-@internal
-def _with_status(a: uint256, status: uint8) -> uint256:
-    return (a & ~(MASK_8 << A_STATUS_SHIFT)) | (convert(status, uint256) << A_STATUS_SHIFT)
 
 
-@pure
-@internal
-def _with_status_deadline(a: uint256, status: uint8, deadline: uint256) -> uint256:
-    cleared: uint256 = a & ~((MASK_8 << A_STATUS_SHIFT) | (MASK_40 << A_DEADLINE_SHIFT))
-    return cleared | (convert(status, uint256) << A_STATUS_SHIFT) | (deadline << A_DEADLINE_SHIFT)
 
 
 

@@ -118,8 +118,8 @@ def cancel_offer_nonce(provider_id: uint256, nonce: uint256):
     log OfferNonceCancelled(provider_id=provider_id, nonce=nonce)
 
 
-@view
 @external
+@view
 def nonce_used(provider_id: uint256, nonce: uint256) -> bool:
     """
     @notice Whether an offer nonce is used or cancelled.
@@ -130,8 +130,8 @@ def nonce_used(provider_id: uint256, nonce: uint256) -> bool:
     return self._nonce_bitmap[provider_id][nonce >> 8] & (1 << (nonce & 255)) != 0
 
 
-@view
 @external
+@view
 def offer_digest(offer: IJobEscrow.Offer) -> bytes32:
     """
     @notice The EIP-712 digest a provider signs for an offer.
@@ -149,8 +149,8 @@ def _use_nonce(provider_id: uint256, nonce: uint256):
     self._nonce_bitmap[provider_id][nonce >> 8] = word | bit
 
 
-@view
 @internal
+@view
 def _offer_digest(offer: IJobEscrow.Offer) -> bytes32:
     return eip712_domain_separator._hash_typed_data_v4(
         keccak256(

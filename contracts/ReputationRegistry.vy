@@ -231,18 +231,22 @@ def record_job(
         if client_id != provider_id:
             verdict: uint256 = self._verdicts[provider_id]
             if (verdict & REJECTED_FULL) != REJECTED_FULL:
+                # Below its saturated value: no carry out of the field.
                 self._verdicts[provider_id] = unsafe_add(verdict, REJECTED_BIT)
             verdict = self._pair_verdicts[provider_id][client_id]
             if (verdict & REJECTED_FULL) != REJECTED_FULL:
+                # Below its saturated value: no carry out of the field.
                 self._pair_verdicts[provider_id][client_id] = unsafe_add(verdict, REJECTED_BIT)
     elif outcome == VALIDATED:
         # both sides: completed, as for COMPLETED (set above)
         if client_id != provider_id:
             verdict: uint256 = self._verdicts[provider_id]
             if (verdict & VALIDATED_FULL) != VALIDATED_FULL:
+                # Below its saturated value: no carry out of the field.
                 self._verdicts[provider_id] = unsafe_add(verdict, VALIDATED_BIT)
             verdict = self._pair_verdicts[provider_id][client_id]
             if (verdict & VALIDATED_FULL) != VALIDATED_FULL:
+                # Below its saturated value: no carry out of the field.
                 self._pair_verdicts[provider_id][client_id] = unsafe_add(verdict, VALIDATED_BIT)
     else:
         raise "reputation: unknown outcome"
@@ -254,7 +258,9 @@ def record_job(
 
     word: uint256 = self._facts[provider_id]
     if (word & provider_mask) != provider_mask:
+        # Below its ceiling: the counter cannot carry into the next field.
         word = unsafe_add(word, provider_bit)
+    # The volume grows by at most the room left in its field: no carry.
     word = unsafe_add(
         word, min(weighted_value, VOLUME_MAX - ((word >> VOLUME_SHIFT) & VOLUME_MAX)) << VOLUME_SHIFT
     )
@@ -265,7 +271,9 @@ def record_job(
 
     word = self._facts[client_id]
     if (word & client_mask) != client_mask:
+        # Below its ceiling: the counter cannot carry into the next field.
         word = unsafe_add(word, client_bit)
+    # The volume grows by at most the room left in its field: no carry.
     word = unsafe_add(
         word, min(weighted_value, VOLUME_MAX - ((word >> VOLUME_SHIFT) & VOLUME_MAX)) << VOLUME_SHIFT
     )
@@ -276,7 +284,9 @@ def record_job(
 
     word = self._pair_facts[provider_id][client_id]
     if (word & provider_mask) != provider_mask:
+        # Below its ceiling: the counter cannot carry into the next field.
         word = unsafe_add(word, provider_bit)
+    # The volume grows by at most the room left in its field: no carry.
     word = unsafe_add(
         word, min(weighted_value, VOLUME_MAX - ((word >> VOLUME_SHIFT) & VOLUME_MAX)) << VOLUME_SHIFT
     )
@@ -330,17 +340,22 @@ def rate(
     # branch). The weight's room needs no checked subtraction either: the
     # masked field is at most WEIGHT_MAX.
     word: uint256 = self._ratings[ticket.rated_id]
+    # The masked field is at most WEIGHT_MAX: the room cannot underflow.
     weight: uint256 = min(
         ticket.weighted_value, unsafe_sub(WEIGHT_MAX, (word >> WEIGHT_SHIFT) & WEIGHT_MAX)
     )
+    # weight <= WEIGHT_MAX < 2**104 and score <= 100: the product is below
+    # 2**111, and the two shifted fields do not overlap.
     delta: uint256 = unsafe_add(
         weight << WEIGHT_SHIFT, unsafe_mul(weight, convert(score, uint256)) << SCORE_SHIFT
     )
+    # Count below its ceiling, weight cut to the room left: no field carries.
     self._ratings[ticket.rated_id] = unsafe_add(
         unsafe_add(word, convert((word & COUNT_MAX) != COUNT_MAX, uint256)), delta
     )
 
     word = self._pair_ratings[ticket.rated_id][ticket.rater_id]
+    # A pair's sums are bounded by the agent's (one delta each): no carry.
     word = unsafe_add(unsafe_add(word, convert((word & COUNT_MAX) != COUNT_MAX, uint256)), delta)
     self._pair_ratings[ticket.rated_id][ticket.rater_id] = word
 
@@ -363,8 +378,8 @@ def rate(
     log IReputationRegistry.Rated(job_id=job_id, rater_id=ticket.rater_id, weight=weight)
 
 
-@view
 @external
+@view
 def reputation_of(agent_id: uint256) -> IReputationRegistry.Reputation:
     """
     @notice An agent's whole record: both roles, every counterparty, every
@@ -379,8 +394,8 @@ def reputation_of(agent_id: uint256) -> IReputationRegistry.Reputation:
     return self._finish(acc)
 
 
-@view
 @external
+@view
 def reputation_among(
     agent_id: uint256, counterparties: DynArray[uint256, MAX_COUNTERPARTIES]
 ) -> IReputationRegistry.Reputation:
@@ -406,8 +421,8 @@ def reputation_among(
     return self._finish(acc)
 
 
-@view
 @external
+@view
 def getSummary(
     agentId: uint256,
     clientAddresses: DynArray[address, MAX_COUNTERPARTIES],
@@ -456,8 +471,8 @@ def getSummary(
     )
 
 
-@view
 @external
+@view
 def getLastIndex(agentId: uint256, clientAddress: address) -> uint64:
     """
     @notice ERC-8004: how many ratings a rater agent gave this agent, which
@@ -479,8 +494,8 @@ def _open_ratings(agent_id: uint256):
         self._ratings[agent_id] = RATING_OPENED
 
 
-@pure
 @internal
+@pure
 def _seen_before(ids: DynArray[uint256, MAX_COUNTERPARTIES], i: uint256) -> bool:
     """
     @dev Whether `ids[i]` already appears in `ids[:i]` (at most 63 compares).
@@ -491,8 +506,8 @@ def _seen_before(ids: DynArray[uint256, MAX_COUNTERPARTIES], i: uint256) -> bool
     return False
 
 
-@pure
 @internal
+@pure
 def _add_facts(
     acc: IReputationRegistry.Reputation, word: uint256, mirrored: bool
 ) -> IReputationRegistry.Reputation:
@@ -519,8 +534,8 @@ def _add_facts(
     return result
 
 
-@pure
 @internal
+@pure
 def _add_ratings(
     acc: IReputationRegistry.Reputation, word: uint256
 ) -> IReputationRegistry.Reputation:
@@ -534,8 +549,8 @@ def _add_ratings(
     return result
 
 
-@pure
 @internal
+@pure
 def _add_verdicts(
     acc: IReputationRegistry.Reputation, word: uint256
 ) -> IReputationRegistry.Reputation:
@@ -548,8 +563,8 @@ def _add_verdicts(
     return result
 
 
-@pure
 @internal
+@pure
 def _finish(acc: IReputationRegistry.Reputation) -> IReputationRegistry.Reputation:
     """
     @dev Fill the derived fields: `jobs` and `average_score`. `validated`

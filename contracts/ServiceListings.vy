@@ -381,8 +381,8 @@ def close_listing(listing_id: uint256):
 # --------------------------------------------------------------------- views
 
 
-@view
 @external
+@view
 def hire_info(listing_id: uint256) -> IServiceListings.HireInfo:
     """
     @notice The hire-relevant fields of a listing in one call (three slots,
@@ -409,8 +409,8 @@ def hire_info(listing_id: uint256) -> IServiceListings.HireInfo:
     )
 
 
-@view
 @external
+@view
 def listing(listing_id: uint256) -> IServiceListings.Listing:
     """
     @notice A listing as stored.
@@ -434,8 +434,8 @@ def listing(listing_id: uint256) -> IServiceListings.Listing:
     )
 
 
-@view
 @external
+@view
 def active_by_tag(tag: bytes32, offset: uint256, limit: uint256) -> DynArray[uint256, MAX_PAGE]:
     """
     @notice A page of active listing ids with a capability tag.
@@ -456,8 +456,8 @@ def active_by_tag(tag: bytes32, offset: uint256, limit: uint256) -> DynArray[uin
     return page
 
 
-@view
 @external
+@view
 def active_by_provider(
     provider_id: uint256, offset: uint256, limit: uint256
 ) -> DynArray[uint256, MAX_PAGE]:
@@ -487,8 +487,8 @@ def _check_guardian():
     assert msg.sender == self.guardian or msg.sender == ownable.owner, "listings: not guardian"
 
 
-@view
 @internal
+@view
 def _check_provider(provider_id: uint256):
     """
     @dev The caller must be the agent's principal, or its operator while the
@@ -501,8 +501,8 @@ def _check_provider(provider_id: uint256):
     assert not status.frozen, "listings: agent frozen"
 
 
-@pure
 @internal
+@pure
 def _check_terms(token: address, price: uint256, max_delivery_time: uint256):
     assert token != empty(address), "listings: no token"
     assert price != 0, "listings: zero price"
@@ -511,8 +511,8 @@ def _check_terms(token: address, price: uint256, max_delivery_time: uint256):
     assert max_delivery_time <= MASK_32, "listings: delivery time too long"
 
 
-@pure
 @internal
+@pure
 def _pack_core(token: address, provider_id: uint256, max_delivery_time: uint256) -> uint256:
     return (
         convert(convert(token, uint160), uint256)
@@ -521,8 +521,8 @@ def _pack_core(token: address, provider_id: uint256, max_delivery_time: uint256)
     )
 
 
-@pure
 @internal
+@pure
 def _pack_meta(
     price: uint256, version: uint256, state: uint8, tag_pos: uint256, provider_pos: uint256
 ) -> uint256:
@@ -535,28 +535,28 @@ def _pack_meta(
     )
 
 
-@pure
 @internal
+@pure
 def _meta_state(meta: uint256) -> uint8:
     return convert((meta >> META_STATE_SHIFT) & 255, uint8)
 
 
-@pure
 @internal
+@pure
 def _meta_version(meta: uint256) -> uint256:
     return (meta >> META_VERSION_SHIFT) & MASK_32
 
 
-@pure
 @internal
+@pure
 def _bump(meta: uint256) -> uint256:
     version: uint256 = self._meta_version(meta) + 1
     assert version <= MASK_32, "listings: too many edits"
     return version
 
 
-@view
 @internal
+@view
 def _provider_of(listing_id: uint256) -> uint256:
     return (self._core[listing_id] >> CORE_PROVIDER_SHIFT) & MASK_64
 

@@ -101,6 +101,8 @@ implements: ITabs
 from snekmate.utils import ecdsa
 from snekmate.utils import eip712_domain_separator
 
+from .modules import job_words
+
 initializes: eip712_domain_separator
 
 exports: eip712_domain_separator.eip712Domain
@@ -127,33 +129,31 @@ MAX_BATCH: public(constant(uint256)) = 64
 # @dev Largest deposit of a tab (96 bits of word A).
 MAX_DEPOSIT: public(constant(uint256)) = 2**96 - 1
 
-# @dev Word A layout.
+# @dev Word A layout (see the header).
+A_DEPOSIT_MASK: constant(uint256) = 2**96 - 1
 A_REDEEMED_SHIFT: constant(uint256) = 96
+A_REDEEMED_MASK: constant(uint256) = 2**96 - 1
 A_CLOSES_SHIFT: constant(uint256) = 192
+A_CLOSES_MASK: constant(uint256) = 2**40 - 1
 A_STATUS_SHIFT: constant(uint256) = 232
+A_STATUS_MASK: constant(uint256) = 2**8 - 1
 
-# @dev Word B layout; the terms (from B_TERMS_SHIFT up) are `tab_lock`'s
-# answer without its role byte (ITabsHost).
+# @dev Word B layout (see the header); the terms, from
+# `job_words.TERMS_SHIFT` up, are `tab_lock`'s answer without its role byte
+# and lie where a job's word A holds them (ITabsHost, `modules/job_words.vy`).
+B_KEY_MASK: constant(uint256) = 2**160 - 1
 B_DELAY_SHIFT: constant(uint256) = 160
-B_TERMS_SHIFT: constant(uint256) = 208
-B_CONFIG_SHIFT: constant(uint256) = 208
-B_TOKEN_SHIFT: constant(uint256) = 232
+B_DELAY_MASK: constant(uint256) = 2**32 - 1
+# The escrow's no-reputation flag, bit 0 of the terms' flags field (from
+# `job_words.FLAGS_SHIFT`, 248), written out: `interfaces/constants.json` is
+# built from this file's constants, whose expressions may not name a module.
 B_NO_REPUTATION: constant(uint256) = 1 << 248
+
+# @dev `tab_lock`'s answer: the terms, and the caller's role in bits 0-7.
+LOCK_ROLE_MASK: constant(uint256) = 2**8 - 1
 
 # @dev Bit 0 of `tab_settle`'s terms: close the tab (ITabsHost).
 S_CLOSE: constant(uint256) = 1
-
-# @dev Tab id: opening time from bit 136, ordinal in the block 128-135.
-ID_TIME_SHIFT: constant(uint256) = 136
-
-MASK_8: constant(uint256) = 2**8 - 1
-MASK_16: constant(uint256) = 2**16 - 1
-MASK_24: constant(uint256) = 2**24 - 1
-MASK_32: constant(uint256) = 2**32 - 1
-MASK_40: constant(uint256) = 2**40 - 1
-MASK_64: constant(uint256) = 2**64 - 1
-MASK_96: constant(uint256) = 2**96 - 1
-MASK_160: constant(uint256) = 2**160 - 1
 
 # @dev EIP-712 type hash of `Voucher`.
 VOUCHER_TYPEHASH: constant(bytes32) = keccak256("Voucher(uint256 tab_id,uint256 amount)")
@@ -219,7 +219,7 @@ def open(
     # money; it makes only `staticcall`s, so nothing reenters here.
     lock: uint256 = extcall ESCROW.tab_lock(client_id, provider_id, token, amount, msg.sender)
     key: address = msg.sender
-    if lock & MASK_8 == convert(ROLE_PRINCIPAL, uint256):
+    if lock & LOCK_ROLE_MASK == convert(ROLE_PRINCIPAL, uint256):
         operator: address = (staticcall REGISTRY.agent_status(client_id)).operator
         if operator != empty(address):
             key = operator
@@ -227,18 +227,18 @@ def open(
     # The id needs no counter: the opening time, then the first free of 256
     # slots for this pair in this block (the cold read makes the fresh
     # word's write warm: no extra cost).
-    tab_id: uint256 = (block.timestamp << ID_TIME_SHIFT) | (client_id << 64) | provider_id
+    tab_id: uint256 = (block.timestamp << job_words.ID_TIME_SHIFT) | (client_id << job_words.ID_CLIENT_SHIFT) | provider_id
     for i: uint256 in range(256):
         if self._tab_a[tab_id] == 0:
             break
         assert i != 255, "tabs: too many tabs in block"
-        tab_id += 1 << 128
+        tab_id += 1 << job_words.ID_ORDINAL_SHIFT
 
-    index: uint256 = (lock >> B_TOKEN_SHIFT) & MASK_16
+    index: uint256 = (lock >> job_words.TOKEN_SHIFT) & job_words.TOKEN_MASK
     b: uint256 = (
         convert(convert(key, uint160), uint256)
         | (withdrawal_delay << B_DELAY_SHIFT)
-        | ((lock >> B_TERMS_SHIFT) << B_TERMS_SHIFT)
+        | ((lock >> job_words.TERMS_SHIFT) << job_words.TERMS_SHIFT)
     )
     self._tab_a[tab_id] = amount | (STATUS_OPEN << A_STATUS_SHIFT)
     self._tab_b[tab_id] = b
@@ -272,23 +272,23 @@ def top_up(tab_id: uint256, amount: uint256):
     @param amount The amount added; the deposit stays within MAX_DEPOSIT.
     """
     a: uint256 = self._load_open(tab_id)
-    assert (a >> A_CLOSES_SHIFT) & MASK_40 == 0, "tabs: closing"
-    deposit: uint256 = (a & MASK_96) + amount
+    assert (a >> A_CLOSES_SHIFT) & A_CLOSES_MASK == 0, "tabs: closing"
+    deposit: uint256 = (a & A_DEPOSIT_MASK) + amount
     assert amount != 0 and deposit <= MAX_DEPOSIT, "tabs: bad amount"
     b: uint256 = self._tab_b[tab_id]
-    index: uint256 = (b >> B_TOKEN_SHIFT) & MASK_16
+    index: uint256 = (b >> job_words.TOKEN_SHIFT) & job_words.TOKEN_MASK
     # Trusted escrow, `staticcall`s only (see `open`).
     lock: uint256 = extcall ESCROW.tab_lock(
-        (tab_id >> 64) & MASK_64, tab_id & MASK_64, self._tokens[index], amount, msg.sender
+        (tab_id >> job_words.ID_CLIENT_SHIFT) & job_words.ID_CLIENT_MASK, tab_id & job_words.ID_PROVIDER_MASK, self._tokens[index], amount, msg.sender
     )
-    if lock & MASK_8 == convert(ROLE_OPERATOR, uint256):
+    if lock & LOCK_ROLE_MASK == convert(ROLE_OPERATOR, uint256):
         assert msg.sender == self._key(b), "tabs: not tab signer"
     elif msg.sender != self._key(b):
         # The principal adds to a tab another key signs for: only while that
         # key is still the client's (its operator now; see the header).
-        auth: IAgentRegistry.Authority = staticcall REGISTRY.authorize((tab_id >> 64) & MASK_64, self._key(b))
+        auth: IAgentRegistry.Authority = staticcall REGISTRY.authorize((tab_id >> job_words.ID_CLIENT_SHIFT) & job_words.ID_CLIENT_MASK, self._key(b))
         assert auth.role != ROLE_NONE, "tabs: key no longer the client's"
-    self._tab_a[tab_id] = (a & ~MASK_96) | deposit
+    self._tab_a[tab_id] = (a & ~A_DEPOSIT_MASK) | deposit
     log ITabs.TabToppedUp(tab_id=tab_id, amount=amount, deposit=deposit)
 
 
@@ -347,11 +347,11 @@ def request_close(tab_id: uint256):
     @param tab_id The tab.
     """
     a: uint256 = self._load_open(tab_id)
-    assert (a >> A_CLOSES_SHIFT) & MASK_40 == 0, "tabs: already closing"
-    auth: IAgentRegistry.Authority = staticcall REGISTRY.authorize((tab_id >> 64) & MASK_64, msg.sender)
+    assert (a >> A_CLOSES_SHIFT) & A_CLOSES_MASK == 0, "tabs: already closing"
+    auth: IAgentRegistry.Authority = staticcall REGISTRY.authorize((tab_id >> job_words.ID_CLIENT_SHIFT) & job_words.ID_CLIENT_MASK, msg.sender)
     assert auth.role != ROLE_NONE, "tabs: not client"
     assert auth.role == ROLE_PRINCIPAL or not auth.frozen, "tabs: agent frozen"
-    closes_at: uint256 = block.timestamp + ((self._tab_b[tab_id] >> B_DELAY_SHIFT) & MASK_32)
+    closes_at: uint256 = block.timestamp + ((self._tab_b[tab_id] >> B_DELAY_SHIFT) & B_DELAY_MASK)
     self._tab_a[tab_id] = a | (closes_at << A_CLOSES_SHIFT)
     log ITabs.TabCloseRequested(tab_id=tab_id, closes_at=closes_at)
 
@@ -367,7 +367,7 @@ def finish_close(tab_id: uint256):
     @param tab_id The tab.
     """
     a: uint256 = self._load_open(tab_id)
-    closes_at: uint256 = (a >> A_CLOSES_SHIFT) & MASK_40
+    closes_at: uint256 = (a >> A_CLOSES_SHIFT) & A_CLOSES_MASK
     assert closes_at != 0, "tabs: not closing"
     assert block.timestamp >= closes_at, "tabs: close deadline not passed"
     self._close(tab_id, a, False)
@@ -387,7 +387,7 @@ def close(tab_id: uint256):
     @param tab_id The tab.
     """
     a: uint256 = self._load_open(tab_id)
-    auth: IAgentRegistry.Authority = staticcall REGISTRY.authorize(tab_id & MASK_64, msg.sender)
+    auth: IAgentRegistry.Authority = staticcall REGISTRY.authorize(tab_id & job_words.ID_PROVIDER_MASK, msg.sender)
     assert auth.role != ROLE_NONE, "tabs: not provider"
     assert auth.role == ROLE_PRINCIPAL or not auth.frozen, "tabs: agent frozen"
     self._close(tab_id, a, True)
@@ -396,8 +396,8 @@ def close(tab_id: uint256):
 # --------------------------------------------------------------------- views
 
 
-@view
 @external
+@view
 def tab(tab_id: uint256) -> ITabs.Tab:
     """
     @notice A tab, unpacked from its two words.
@@ -407,23 +407,23 @@ def tab(tab_id: uint256) -> ITabs.Tab:
     a: uint256 = self._tab_a[tab_id]
     b: uint256 = self._tab_b[tab_id]
     return ITabs.Tab(
-        opened_at=tab_id >> ID_TIME_SHIFT,
-        client_id=(tab_id >> 64) & MASK_64,
-        provider_id=tab_id & MASK_64,
-        token=self._tokens[(b >> B_TOKEN_SHIFT) & MASK_16],
-        deposit=a & MASK_96,
-        redeemed=(a >> A_REDEEMED_SHIFT) & MASK_96,
-        status=convert((a >> A_STATUS_SHIFT) & MASK_8, uint8),
-        closes_at=(a >> A_CLOSES_SHIFT) & MASK_40,
-        withdrawal_delay=(b >> B_DELAY_SHIFT) & MASK_32,
+        opened_at=tab_id >> job_words.ID_TIME_SHIFT,
+        client_id=(tab_id >> job_words.ID_CLIENT_SHIFT) & job_words.ID_CLIENT_MASK,
+        provider_id=tab_id & job_words.ID_PROVIDER_MASK,
+        token=self._tokens[(b >> job_words.TOKEN_SHIFT) & job_words.TOKEN_MASK],
+        deposit=a & A_DEPOSIT_MASK,
+        redeemed=(a >> A_REDEEMED_SHIFT) & A_REDEEMED_MASK,
+        status=convert((a >> A_STATUS_SHIFT) & A_STATUS_MASK, uint8),
+        closes_at=(a >> A_CLOSES_SHIFT) & A_CLOSES_MASK,
+        withdrawal_delay=(b >> B_DELAY_SHIFT) & B_DELAY_MASK,
         signer=self._key(b),
-        config_id=(b >> B_CONFIG_SHIFT) & MASK_24,
+        config_id=(b >> job_words.CONFIG_ID_SHIFT) & job_words.CONFIG_ID_MASK,
         no_reputation=b & B_NO_REPUTATION != 0,
     )
 
 
-@view
 @external
+@view
 def voucher_digest(tab_id: uint256, amount: uint256) -> bytes32:
     """
     @notice The EIP-712 digest the client signs for a voucher.
@@ -434,8 +434,8 @@ def voucher_digest(tab_id: uint256, amount: uint256) -> bytes32:
     return self._digest(tab_id, amount)
 
 
-@pure
 @external
+@pure
 def tab_parties(tab_id: uint256) -> (uint256, uint256, uint256):
     """
     @notice Decode a tab id.
@@ -444,28 +444,28 @@ def tab_parties(tab_id: uint256) -> (uint256, uint256, uint256):
     @return client_id The client agent.
     @return provider_id The provider agent.
     """
-    return tab_id >> ID_TIME_SHIFT, (tab_id >> 64) & MASK_64, tab_id & MASK_64
+    return tab_id >> job_words.ID_TIME_SHIFT, (tab_id >> job_words.ID_CLIENT_SHIFT) & job_words.ID_CLIENT_MASK, tab_id & job_words.ID_PROVIDER_MASK
 
 
 # ------------------------------------------------------------------ internal
 
 
-@view
 @internal
+@view
 def _load_open(tab_id: uint256) -> uint256:
     a: uint256 = self._tab_a[tab_id]
-    assert (a >> A_STATUS_SHIFT) & MASK_8 == STATUS_OPEN, "tabs: not open"
+    assert (a >> A_STATUS_SHIFT) & A_STATUS_MASK == STATUS_OPEN, "tabs: not open"
     return a
 
 
+@internal
 @pure
-@internal
 def _key(b: uint256) -> address:
-    return convert(convert(b & MASK_160, uint160), address)
+    return convert(convert(b & B_KEY_MASK, uint160), address)
 
 
-@view
 @internal
+@view
 def _digest(tab_id: uint256, amount: uint256) -> bytes32:
     return eip712_domain_separator._hash_typed_data_v4(keccak256(abi_encode(VOUCHER_TYPEHASH, tab_id, amount)))
 
@@ -479,25 +479,26 @@ def _redeem(tab_id: uint256, amount: uint256, v: uint256, r: uint256, s: uint256
          that reverts.
     """
     a: uint256 = self._tab_a[tab_id]
-    assert (a >> A_STATUS_SHIFT) & MASK_8 == STATUS_OPEN, "tabs: not open"
-    closes_at: uint256 = (a >> A_CLOSES_SHIFT) & MASK_40
+    assert (a >> A_STATUS_SHIFT) & A_STATUS_MASK == STATUS_OPEN, "tabs: not open"
+    closes_at: uint256 = (a >> A_CLOSES_SHIFT) & A_CLOSES_MASK
     assert closes_at == 0 or block.timestamp < closes_at, "tabs: close deadline passed"
-    redeemed: uint256 = (a >> A_REDEEMED_SHIFT) & MASK_96
+    redeemed: uint256 = (a >> A_REDEEMED_SHIFT) & A_REDEEMED_MASK
     if amount <= redeemed:
         return False
-    assert amount <= a & MASK_96, "tabs: above deposit"
+    assert amount <= a & A_DEPOSIT_MASK, "tabs: above deposit"
     b: uint256 = self._tab_b[tab_id]
     digest: bytes32 = eip712_domain_separator._hash_typed_data_v4(
         keccak256(abi_encode(VOUCHER_TYPEHASH, tab_id, amount))
     )
     # The tab's key, fixed at opening, and nobody else (see the header).
-    assert ecdsa._try_recover_vrs(digest, v, r, s) == convert(convert(b & MASK_160, uint160), address), "tabs: bad signature"
-    self._tab_a[tab_id] = (a & ~(MASK_96 << A_REDEEMED_SHIFT)) | (amount << A_REDEEMED_SHIFT)
+    assert ecdsa._try_recover_vrs(digest, v, r, s) == convert(convert(b & B_KEY_MASK, uint160), address), "tabs: bad signature"
+    self._tab_a[tab_id] = (a & ~(A_REDEEMED_MASK << A_REDEEMED_SHIFT)) | (amount << A_REDEEMED_SHIFT)
     log ITabs.TabRedeemed(tab_id=tab_id, cumulative=amount)
     extcall ESCROW.tab_settle(
         tab_id,
-        (b >> B_TERMS_SHIFT) << B_TERMS_SHIFT,
+        (b >> job_words.TERMS_SHIFT) << job_words.TERMS_SHIFT,
         redeemed,
+        # amount > redeemed (tested above): no underflow.
         unsafe_sub(amount, redeemed),
         # Trusted, immutable and returning nothing: skip the EXTCODESIZE.
         skip_contract_check=True,
@@ -513,15 +514,16 @@ def _close(tab_id: uint256, a: uint256, by_provider: bool):
          value (interaction last). A call that would do neither (nothing
          to return, reputation skipped) is not made.
     """
-    redeemed: uint256 = (a >> A_REDEEMED_SHIFT) & MASK_96
-    rest: uint256 = unsafe_sub(a & MASK_96, redeemed)
-    self._tab_a[tab_id] = (a & ~(MASK_8 << A_STATUS_SHIFT)) | (STATUS_CLOSED << A_STATUS_SHIFT)
+    redeemed: uint256 = (a >> A_REDEEMED_SHIFT) & A_REDEEMED_MASK
+    # A voucher is redeemed only up to the deposit: redeemed <= deposit.
+    rest: uint256 = unsafe_sub(a & A_DEPOSIT_MASK, redeemed)
+    self._tab_a[tab_id] = (a & ~(A_STATUS_MASK << A_STATUS_SHIFT)) | (STATUS_CLOSED << A_STATUS_SHIFT)
     log ITabs.TabClosed(tab_id=tab_id, refund=rest, by_provider=by_provider)
     b: uint256 = self._tab_b[tab_id]
     if rest != 0 or b & B_NO_REPUTATION == 0:
         extcall ESCROW.tab_settle(
             tab_id,
-            ((b >> B_TERMS_SHIFT) << B_TERMS_SHIFT) | S_CLOSE,
+            ((b >> job_words.TERMS_SHIFT) << job_words.TERMS_SHIFT) | S_CLOSE,
             redeemed,
             rest,
             skip_contract_check=True,

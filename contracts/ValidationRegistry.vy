@@ -328,8 +328,8 @@ def publish_verdict(job_id: uint256):
     )
 
 
-@view
 @external
+@view
 def job_request_hash(job_id: uint256) -> bytes32:
     """
     @notice The request hash under which a job's verdict is recorded:
@@ -341,8 +341,8 @@ def job_request_hash(job_id: uint256) -> bytes32:
     return self._job_request_hash(job_id)
 
 
-@view
 @external
+@view
 def getValidationStatus(
     requestHash: bytes32,
 ) -> (address, uint256, uint8, bytes32, String[MAX_TAG], uint256):
@@ -364,8 +364,8 @@ def getValidationStatus(
     return (v.validator, v.agent_id, v.response, v.response_hash, v.tag, v.last_update)
 
 
-@view
 @external
+@view
 def validation(request_hash: bytes32) -> IValidationRegistry.Validation:
     """
     @notice A request's whole state (see `IValidationRegistry.Validation`).
@@ -376,8 +376,8 @@ def validation(request_hash: bytes32) -> IValidationRegistry.Validation:
     return self._validation(request_hash)
 
 
-@view
 @external
+@view
 def getSummary(
     agentId: uint256,
     validatorAddresses: DynArray[address, MAX_VALIDATORS],
@@ -430,8 +430,8 @@ def getSummary(
     )
 
 
-@view
 @external
+@view
 def getAgentValidations(agentId: uint256) -> DynArray[bytes32, MAX_PAGE]:
     """
     @notice ERC-8004: the agent's request hashes, oldest first.
@@ -442,8 +442,8 @@ def getAgentValidations(agentId: uint256) -> DynArray[bytes32, MAX_PAGE]:
     return self._agent_page(agentId, 0, MAX_PAGE)
 
 
-@view
 @external
+@view
 def getValidatorRequests(validatorAddress: address) -> DynArray[bytes32, MAX_PAGE]:
     """
     @notice ERC-8004: the hashes of the requests naming the validator,
@@ -455,8 +455,8 @@ def getValidatorRequests(validatorAddress: address) -> DynArray[bytes32, MAX_PAG
     return self._validator_page(validatorAddress, 0, MAX_PAGE)
 
 
-@view
 @external
+@view
 def agent_validations(
     agent_id: uint256, offset: uint256, limit: uint256
 ) -> DynArray[bytes32, MAX_PAGE]:
@@ -472,8 +472,8 @@ def agent_validations(
     return self._agent_page(agent_id, offset, limit)
 
 
-@view
 @external
+@view
 def validator_requests(
     validator: address, offset: uint256, limit: uint256
 ) -> DynArray[bytes32, MAX_PAGE]:
@@ -491,8 +491,8 @@ def validator_requests(
     return self._validator_page(validator, offset, limit)
 
 
-@view
 @external
+@view
 def agent_validation_count(agent_id: uint256) -> uint256:
     """
     @notice How many requests name the agent (the length of its list).
@@ -502,8 +502,8 @@ def agent_validation_count(agent_id: uint256) -> uint256:
     return self._agents[agent_id] & MASK_64
 
 
-@view
 @external
+@view
 def validator_request_count(validator: address) -> uint256:
     """
     @notice How many requests name the validator (the length of its list).
@@ -559,14 +559,16 @@ def _count(agent_id: uint256, validator: address, tag_id: uint256, response: uin
         )
 
 
-@pure
 @internal
+@pure
 def _step(word: uint256, delta: uint256, add: bool) -> uint256:
     """
     @dev `word` plus or minus `delta`; fields never carry (see the header).
     """
     if add:
+        # Counts stay below 2**64 and sums below 100 * 2**64: no field carries.
         return unsafe_add(word, delta)
+    # Only an answer counted before is taken back: each field holds it.
     return unsafe_sub(word, delta)
 
 
@@ -587,8 +589,8 @@ def _tag_id(tag: String[MAX_TAG]) -> uint256:
     return tag_id
 
 
-@view
 @internal
+@view
 def _validation(request_hash: bytes32) -> IValidationRegistry.Validation:
     """
     @dev Unpack a request's words; all empty for an unknown hash.
@@ -609,8 +611,8 @@ def _validation(request_hash: bytes32) -> IValidationRegistry.Validation:
     return result
 
 
-@view
 @internal
+@view
 def _agent_page(agent_id: uint256, offset: uint256, limit: uint256) -> DynArray[bytes32, MAX_PAGE]:
     """
     @dev Hashes `offset` .. `offset + limit - 1` of the agent's list, cut at
@@ -625,8 +627,8 @@ def _agent_page(agent_id: uint256, offset: uint256, limit: uint256) -> DynArray[
     return page
 
 
-@view
 @internal
+@view
 def _validator_page(
     validator: address, offset: uint256, limit: uint256
 ) -> DynArray[bytes32, MAX_PAGE]:
@@ -647,8 +649,8 @@ def _validator_page(
     return page
 
 
-@view
 @internal
+@view
 def _job_request_hash(job_id: uint256) -> bytes32:
     """
     @dev See `job_request_hash`.
@@ -658,8 +660,8 @@ def _job_request_hash(job_id: uint256) -> bytes32:
     )
 
 
-@pure
 @internal
+@pure
 def _validator_of(word: uint256) -> address:
     """
     @dev The validator in a REQUEST word.
@@ -667,8 +669,8 @@ def _validator_of(word: uint256) -> address:
     return convert(convert(word & ADDRESS_MASK, uint160), address)
 
 
-@pure
 @internal
+@pure
 def _seen_before(validators: DynArray[address, MAX_VALIDATORS], i: uint256) -> bool:
     """
     @dev Whether `validators[i]` already appears in `validators[:i]`.

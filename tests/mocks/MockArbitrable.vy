@@ -36,8 +36,8 @@ def __init__(arbitrator: address):
     self.arbitrator = arbitrator
 
 
-@payable
 @external
+@payable
 def open(choices: uint256, extra_data: Bytes[256]) -> uint256:
     """
     @notice Create a dispute at the arbitrator, forwarding `msg.value`.

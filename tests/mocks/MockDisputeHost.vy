@@ -303,14 +303,14 @@ def settle_dispute(
         self.hook_ok = raw_call(self.hook_target, self.hook_data, revert_on_failure=False)
 
 
-@view
 @external
+@view
 def status_of(job_id: uint256) -> uint8:
     return self.jobs[job_id].status
 
 
-@view
 @internal
+@view
 def _authorize(agent_id: uint256, caller: address, as_client: bool) -> IAgentRegistry.AgentStatus:
     status: IAgentRegistry.AgentStatus = staticcall REGISTRY.agent_status(agent_id)
     if caller != status.principal:
@@ -330,8 +330,8 @@ def _take_bond(agent_id: uint256, token: address, bond: uint256):
     self.bonds_total[token] += bond
 
 
-@view
 @internal
+@view
 def _conserve(token: address):
     assert (
         self.deposited[token]

@@ -27,8 +27,8 @@ def __init__(owner: address, signature_length: uint256):
     self.signature_length = signature_length
 
 
-@view
 @external
+@view
 def isValidSignature(digest: bytes32, signature: Bytes[1024]) -> bytes4:
     """
     @notice ERC-1271: whether the owner signed `digest`.

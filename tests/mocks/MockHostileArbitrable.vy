@@ -58,8 +58,8 @@ def set_mode(mode: uint256, target: uint256, target_ruling: uint256):
     self.target_ruling = target_ruling
 
 
-@payable
 @external
+@payable
 def open(choices: uint256, extra_data: Bytes[256]) -> uint256:
     return extcall IArbitrator(self.arbitrator).createDispute(
         choices, extra_data, value=msg.value

@@ -70,8 +70,8 @@ def set_cost(cost: uint256):
     self.cost = cost
 
 
-@payable
 @external
+@payable
 def createDispute(choices: uint256, extraData: Bytes[256]) -> uint256:
     mode: uint256 = self.mode
     if mode == 1:
@@ -111,38 +111,38 @@ def call_rule(arbitrable: address, dispute_id: uint256, ruling: uint256):
     extcall IArbitrable(arbitrable).rule(dispute_id, ruling)
 
 
-@payable
 @external
+@payable
 def appeal(disputeID: uint256, extraData: Bytes[256]):
     raise "hostile: no appeals"
 
 
-@view
 @external
+@view
 def arbitrationCost(extraData: Bytes[256]) -> uint256:
     assert self.mode != 4, "hostile: no price"
     return self.cost
 
 
-@view
 @external
+@view
 def appealCost(disputeID: uint256, extraData: Bytes[256]) -> uint256:
     return max_value(uint256)
 
 
-@view
 @external
+@view
 def appealPeriod(disputeID: uint256) -> (uint256, uint256):
     return 0, 0
 
 
-@view
 @external
+@view
 def disputeStatus(disputeID: uint256) -> uint8:
     return 0
 
 
-@view
 @external
+@view
 def currentRuling(disputeID: uint256) -> uint256:
     return 0

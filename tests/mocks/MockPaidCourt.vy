@@ -50,8 +50,8 @@ def set_cost(cost: uint256):
     self.cost = cost
 
 
-@payable
 @external
+@payable
 def createDispute(choices: uint256, extraData: Bytes[256]) -> uint256:
     assert msg.value >= self.cost, "court: fee too low"
     dispute_id: uint256 = self.dispute_count
@@ -87,32 +87,32 @@ def call_rule(arbitrable: address, dispute_id: uint256, ruling: uint256):
     extcall IArbitrable(arbitrable).rule(dispute_id, ruling)
 
 
-@payable
 @external
+@payable
 def appeal(disputeID: uint256, extraData: Bytes[256]):
     raise "court: no appeals"
 
 
-@view
 @external
+@view
 def arbitrationCost(extraData: Bytes[256]) -> uint256:
     return self.cost
 
 
-@view
 @external
+@view
 def appealCost(disputeID: uint256, extraData: Bytes[256]) -> uint256:
     return max_value(uint256)
 
 
-@view
 @external
+@view
 def appealPeriod(disputeID: uint256) -> (uint256, uint256):
     return 0, 0
 
 
-@view
 @external
+@view
 def disputeStatus(disputeID: uint256) -> uint8:
     assert self.disputes[disputeID].arbitrable != empty(address), "court: unknown dispute"
     if self.disputes[disputeID].solved:
@@ -120,8 +120,8 @@ def disputeStatus(disputeID: uint256) -> uint8:
     return 0
 
 
-@view
 @external
+@view
 def currentRuling(disputeID: uint256) -> uint256:
     assert self.disputes[disputeID].arbitrable != empty(address), "court: unknown dispute"
     return self.disputes[disputeID].ruling

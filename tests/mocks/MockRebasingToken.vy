@@ -30,8 +30,8 @@ def __init__():
     self.index = ONE
 
 
-@view
 @external
+@view
 def balanceOf(owner: address) -> uint256:
     return self.shares[owner] * self.index // ONE
 

@@ -9,20 +9,20 @@
 from ...contracts.modules import ruling
 
 
-@pure
 @external
+@pure
 def provider_share(amount: uint256, r: uint256) -> uint256:
     return ruling.provider_share(amount, r)
 
 
-@pure
 @external
+@pure
 def is_split(r: uint256) -> bool:
     return ruling.is_split(r)
 
 
-@pure
 @external
+@pure
 def constants() -> (uint256, uint256, uint256, uint256, uint256, uint256):
     return (
         ruling.CHOICES,

@@ -30,8 +30,8 @@ def set_verdict(job_id: uint256, evaluator: address, approved: bool, report_hash
     self._verdicts[job_id] = Verdict(evaluator=evaluator, approved=approved, report_hash=report_hash)
 
 
-@view
 @external
+@view
 def verdict(job_id: uint256) -> (address, bool, bytes32):
     """
     @notice A job's verdict, as JobEscrow answers it.
