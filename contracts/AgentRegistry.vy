@@ -28,8 +28,8 @@
         (or an address the owner approved under ERC-721) can change the
         agent's URI, metadata, operator, freeze switch or caps. The freeze
         switch is the principal's kill switch: the escrow refuses new
-        obligations for a frozen agent and refuses its operator everything
-        but the exits of open jobs. The registry makes two kinds of external
+        obligations for a frozen agent and refuses its operator everything:
+        only the principal takes a frozen agent's exits. The registry makes two kinds of external
         call: `onERC721Received` on a receiving contract, after every state
         change of the transfer (checks-effects-interactions), and the
         ERC-1271 `isValidSignature` static call; it holds no funds, so no

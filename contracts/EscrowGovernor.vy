@@ -7,7 +7,7 @@
         the four windows within bounds, the dispute bond, the arbitrator),
         the payment-token allowlist and its reputation weights, and the
         guardian, who may pause the escrow's entries (hire, hire_with_offer,
-        deposit, a tab's opening or top-up) but never an exit.
+        a tab's opening or top-up) but never an exit; deposits stay open.
 
         The escrow has no owner of its own: it accepts these settings from
         this contract only, through three hooks (IEscrowAdmin) that write
@@ -103,7 +103,8 @@ def add_config(config: IJobEscrow.Config) -> uint256:
 def set_token(token: address, allowed: bool, weight: uint256):
     """
     @notice List, re-weight or delist a payment token. Delisting stops new
-            deposits and jobs in it; withdrawals and open jobs are untouched.
+            jobs and tabs in it; deposits of a token ever listed, withdrawals
+            and open jobs are untouched.
     @param token The token contract.
     @param allowed Whether new deposits and jobs may use it.
     @param weight Reputation weight, 18-decimal fixed point, below 2**96:
@@ -130,9 +131,9 @@ def set_guardian(guardian: address):
 @external
 def pause():
     """
-    @notice Stop the escrow's entries: hire, hire_with_offer, deposit, a
-            tab's opening or top-up (guardian or governance). Exits and
-            disputes keep working.
+    @notice Stop the escrow's entries: hire, hire_with_offer, a tab's opening
+            or top-up (guardian or governance). Deposits, exits and disputes
+            keep working.
     """
     self._check_guardian()
     extcall ESCROW.set_paused(True)
