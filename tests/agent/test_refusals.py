@@ -5,6 +5,7 @@ an order signed by the client's principal, and a handler that fails."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
@@ -271,3 +272,27 @@ def test_serve__a_key_neither_operator_nor_principal__refuses_to_start(
     assert f"the key {stranger.address} is neither agent {world.provider_id}'s operator" in (
         result.stderr
     )
+
+
+def test_handler_past_the_delivery_deadline__stopped_and_the_task_failed(
+    world: ProviderWorld, make_runtime: Callable[..., InProcess]
+) -> None:
+    async def slow(text: str) -> str:
+        await asyncio.sleep(30)
+        return text
+
+    m = world.market
+    principal = world.signer("provider_principal")
+    listing_id = m.listings.create(principal, world.provider_id, "slow", world.token, PRICE, 2)
+    job_id = world.hire(m.listings.get(listing_id))
+    server = make_runtime(slow)
+
+    async def scenario() -> None:
+        await send(server, world.task_message(job_id, "take your time"))
+        await asyncio.wait_for(server.runtime.wait_idle(), 15)
+
+    run(scenario())
+    (entry,) = server.runtime.journal.all()
+    assert entry.state == JobState.FAILED
+    assert entry.error == "handler failed: it ran past the delivery deadline"
+    assert world.deliveries(job_id) == []

@@ -258,6 +258,8 @@ class ProviderRuntime:
 
     async def start(self) -> None:
         """Check the key, then resume every unfinished journaled job in the background."""
+        if self._slots is not None:
+            return  # started already
         await asyncio.to_thread(self.check_signer)
         self._slots = asyncio.Semaphore(self.max_concurrent)
         pending = self.journal.unfinished()
@@ -431,7 +433,7 @@ class ProviderRuntime:
             if entry.state == JobState.RECEIVED:
                 await self._accept(job_id, job)
             elif entry.state in (JobState.ACCEPTED, JobState.RUNNING):
-                await self._run(entry)
+                await self._run(entry, job)
             elif entry.state == JobState.STORED:
                 await self._deliver(entry)
 
@@ -442,26 +444,41 @@ class ProviderRuntime:
             try:
                 receipt = await self._transact(self.market.escrow.accept, job_id)
             except ContractRevertError as exc:
-                self.journal.failed(job_id, f"accept refused: {exc}")
+                # an accept of ours still pending when this one was sent (a retry
+                # after a timeout) may have landed first: then the job is accepted
+                now = await asyncio.to_thread(self.market.escrow.job, job_id)
+                if now.status != JobStatus.ACCEPTED:
+                    self.journal.failed(job_id, f"accept refused: {exc}")
                 return
             crash_point("accept-sent")
             self.journal.accepted(job_id, _tx_hash(receipt))
             logger.info("job %d accepted", job_id)
         crash_point("accepted")
 
-    async def _run(self, entry: JournalEntry) -> None:
+    async def _run(self, entry: JournalEntry, job: Job) -> None:
         job_id = entry.job_id
         if entry.state == JobState.RUNNING and entry.attempts >= self.max_attempts:
             await self._fail(job_id, f"the handler did not finish in {entry.attempts} attempts")
             return
+        # the work must end before the delivery deadline (chain time)
+        now = await asyncio.to_thread(
+            lambda: int(self.market.w3.eth.get_block("latest")["timestamp"])
+        )
+        if job.status == JobStatus.ACCEPTED and job.deadline <= now:
+            await self._fail(job_id, f"job {job_id}'s delivery deadline has passed")
+            return
         self.journal.running(job_id)
         crash_point("running")
         try:
-            text = await self.handler(entry.input.decode("utf-8"))
+            timeout = job.deadline - now if job.status == JobStatus.ACCEPTED else None
+            text = await asyncio.wait_for(self.handler(entry.input.decode("utf-8")), timeout)
             if not isinstance(text, str):
                 raise TypeError(f"the handler returned {type(text).__name__}, not str")
         except asyncio.CancelledError:
             raise
+        except TimeoutError:
+            await self._fail(job_id, "handler failed: it ran past the delivery deadline")
+            return
         except Exception as exc:
             logger.warning("job %d: handler failed: %s", job_id, exc)
             await self._fail(job_id, f"handler failed: {exc}")
@@ -482,7 +499,12 @@ class ProviderRuntime:
                 result_uri=entry.result_uri,
             )
         except ContractRevertError as exc:
-            self.journal.failed(job_id, f"delivery refused: {exc}")
+            # a delivery of ours still pending when this one was sent may have landed
+            now = await asyncio.to_thread(self.market.escrow.job, job_id)
+            if now.status in DELIVERED_OR_LATER and now.hash == entry.result_hash:
+                self.journal.delivered(job_id, None)
+            else:
+                self.journal.failed(job_id, f"delivery refused: {exc}")
             return
         crash_point("deliver-sent")
         self.journal.delivered(job_id, _tx_hash(receipt))
