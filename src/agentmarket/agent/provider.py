@@ -16,8 +16,10 @@ task `job-<id>` in state "working"; in the background the runtime accepts it on-
 (if Requested), runs the handler, stores the result under its keccak256
 (`agentmarket.agent.results`) and delivers that hash and the result's URL on-chain. A
 repeated message for a journaled job answers with the same task and does no new work.
-A handler's failure fails the task; the job is declined on-chain if still Requested,
-else left to the client to reclaim after its delivery deadline.
+A handler's failure (an exception, or running past the job's delivery deadline) fails
+the task; the job is declined on-chain if still Requested, else left to the client to
+reclaim after its delivery deadline. (The runtime accepts before it works, so a
+failing handler finds the job Accepted; the decline covers a job still Requested.)
 
 Every state change is one committed journal transaction, and the chain is re-read
 before every on-chain step: a runtime killed at any moment and restarted (`start` runs
