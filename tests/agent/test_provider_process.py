@@ -16,8 +16,9 @@ from a2a.types import DataPart, TaskState, TextPart
 from web3 import Web3
 
 from agentmarket import JobStatus
-from agentmarket.agent.provider import CRASH_EXIT_CODE, RESULT_PART_KEY
+from agentmarket.agent.provider import CRASH_EXIT_CODE
 from agentmarket.agent.registration import verify_registration
+from agentmarket.agent.tasks import RESULT_PART_KEY
 from agentmarket.contracts.offers import Offer
 
 from .conftest import PRICE, ProviderProcess, ProviderWorld, get_task, run, send_task

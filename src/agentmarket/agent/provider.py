@@ -73,15 +73,19 @@ from web3.types import TxReceipt
 
 from agentmarket.agent.journal import JobState, Journal, JournalEntry, task_id
 from agentmarket.agent.results import ResultStore
-from agentmarket.agent.tasks import MAX_INPUT_BYTES, TASK_PART_KEY, TaskOrder, TaskOrderError
+from agentmarket.agent.tasks import (
+    MAX_INPUT_BYTES,
+    RESULT_PART_KEY,
+    TASK_PART_KEY,
+    TaskOrder,
+    TaskOrderError,
+)
 from agentmarket.contracts.escrow import Job, JobStatus
 from agentmarket.errors import AgentMarketError, ContractRevertError
 from agentmarket.market import Market
 
 logger = logging.getLogger("agentmarket.provider")
 
-# The key of the delivery facts inside the result artifact's DataPart.
-RESULT_PART_KEY = "agentmarket/result"
 # Refusals start with this, so a client tells them from the SDK's own errors.
 REFUSAL_PREFIX = "agentmarket: "
 CRASH_ENV = "AGENTMARKET_TEST_CRASH_AT"

@@ -32,6 +32,9 @@ TASK_FIELDS = [
 ]
 # The key of the task order inside an A2A DataPart.
 TASK_PART_KEY = "agentmarket/task"
+# The key of a delivered result's facts (jobId, resultHash, resultUri) inside the
+# DataPart of the provider's "result" artifact.
+RESULT_PART_KEY = "agentmarket/result"
 # Inputs larger than this are refused before hashing (a provider's memory is finite).
 MAX_INPUT_BYTES = 1 << 20
 
