@@ -26,7 +26,7 @@ from a2a.server.apps import A2AStarletteApplication
 from a2a.server.context import ServerCallContext
 from a2a.server.events import EventQueue
 from a2a.server.request_handlers import DefaultRequestHandler
-from a2a.server.tasks import InMemoryTaskStore
+from a2a.server.tasks import InMemoryTaskStore, TaskStore
 from a2a.types import (
     AgentCapabilities,
     AgentCard,
@@ -225,7 +225,7 @@ class TestProvider:
             raise Refusal(f"agentmarket: task order not signed by job {order.job_id}'s client")
         return order, text
 
-    async def take(self, message: Message, store: InMemoryTaskStore) -> Task:
+    async def take(self, message: Message, store: TaskStore) -> Task:
         self.messages += 1
         order, text = await asyncio.to_thread(self.check, message)
         task_id = f"job-{order.job_id}"
@@ -245,7 +245,7 @@ class TestProvider:
         work.add_done_callback(self._tasks.discard)
         return task
 
-    async def _work(self, job_id: int, text: str, task: Task, store: InMemoryTaskStore) -> None:
+    async def _work(self, job_id: int, text: str, task: Task, store: TaskStore) -> None:
         result = self.handler(text).encode("utf-8")
         digest = bytes(Web3.keccak(result))
         self.results[digest] = result

@@ -270,3 +270,17 @@ def test_client_agent__an_account_that_does_not_act_for_the_client__refused(
     agent = ClientAgent(world.market, world.client_id, index=index, account=stranger)
     with pytest.raises(NotClientAgentError, match="neither the principal nor the operator"):
         agent.hire("upper-happy", "x", UNIT)
+
+
+def test_hire__provider_that_cannot_be_reached__skipped_with_the_reason(
+    world: World, start_provider: ProviderFactory, tmp_path: Path
+) -> None:
+    gone = start_provider("upper-gone", 3 * UNIT)
+    gone.stop()
+    up = start_provider("upper-gone", 4 * UNIT)
+
+    outcome = client_agent(world, tmp_path).hire("upper-gone", "still there?", 5 * UNIT)
+
+    assert outcome.provider_id == up.agent_id and outcome.result == "STILL THERE?"
+    ((skipped_id, reason),) = outcome.skipped
+    assert skipped_id == gone.agent_id and "cannot fetch" in reason

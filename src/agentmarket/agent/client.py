@@ -44,7 +44,7 @@ import json
 import time
 import urllib.parse
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -330,7 +330,7 @@ class ClientAgent:
         with a score of at least `min_score` (hundredths) for `input`; with `wait`,
         until the result is checked and the job completed or disputed. Runs
         `hire_async` in a fresh event loop (`asyncio.run`)."""
-        return asyncio.run(
+        return _run_sync(
             self.hire_async(
                 tag,
                 input,
@@ -352,7 +352,7 @@ class ClientAgent:
         timeout: float = DEFAULT_TIMEOUT,
     ) -> HireOutcome:
         """Hire from a known listing; see `hire_listing_async`."""
-        return asyncio.run(
+        return _run_sync(
             self.hire_listing_async(
                 listing_id, input, max_price=max_price, wait=wait, timeout=timeout
             )
@@ -367,7 +367,7 @@ class ClientAgent:
         timeout: float = DEFAULT_TIMEOUT,
     ) -> HireOutcome:
         """Hire with a provider's signed offer; see `hire_offer_async`."""
-        return asyncio.run(self.hire_offer_async(signed_offer, input, wait=wait, timeout=timeout))
+        return _run_sync(self.hire_offer_async(signed_offer, input, wait=wait, timeout=timeout))
 
     # --------------------------------------------------------- async API
 
@@ -406,7 +406,7 @@ class ClientAgent:
                             f"listing {match.listing_id} is no longer active at most {max_price}"
                         )
                     candidate = await self._candidate(http, match.provider_id, listing)
-                except (RegistrationError, A2AClientError) as exc:
+                except RegistrationError as exc:
                     skipped.append((match.provider_id, str(exc)))
                     continue
                 discovered = time.monotonic() - started
@@ -501,7 +501,13 @@ class ClientAgent:
         if not registration.a2a_endpoint:
             raise RegistrationError(f"agent {provider_id}'s registration file names no A2A service")
         base, path = card_location(registration.a2a_endpoint)
-        card = await A2ACardResolver(http, base, path).get_agent_card()
+        try:
+            card = await A2ACardResolver(http, base, path).get_agent_card()
+        except A2AClientError as exc:
+            raise RegistrationError(
+                f"agent {provider_id}'s A2A agent card at {registration.a2a_endpoint} "
+                f"cannot be loaded: {exc}"
+            ) from exc
         return _Candidate(provider_id, listing, registration, card)
 
     async def _run(
@@ -768,6 +774,19 @@ class ClientAgent:
             document = {"kind": EVIDENCE_KIND, "jobId": str(order.job_id), **fields}
             return [self.evidence_publisher(document)]
         return evidence_uris(EVIDENCE_KIND, order.job_id, fields)
+
+
+def _run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run `coroutine` to its end in a fresh event loop (`asyncio.run`)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    coroutine.close()
+    raise ClientAgentError(
+        "the sync hire methods run their own event loop: inside one, await "
+        "hire_async / hire_listing_async / hire_offer_async instead"
+    )
 
 
 async def _thread(fn: Callable[..., T], *args: Any) -> T:
