@@ -6,6 +6,7 @@ it with evidence; and every way that goes wrong."""
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -284,3 +285,26 @@ def test_hire__provider_that_cannot_be_reached__skipped_with_the_reason(
     assert outcome.provider_id == up.agent_id and outcome.result == "STILL THERE?"
     ((skipped_id, reason),) = outcome.skipped
     assert skipped_id == gone.agent_id and "cannot fetch" in reason
+
+
+def _readme_hiring_example() -> str:
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = text.split("### Hiring as an agent", 1)[1]
+    found = re.search(r"```python\n(.*?)```", section, re.S)
+    assert found, "the README's hiring example is missing"
+    return found.group(1)
+
+
+def test_readme_hiring_example__runs_as_written(
+    world: World,
+    start_provider: ProviderFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the example's index.db lands here
+    provider = start_provider("summarize", 20 * UNIT, handler=lambda s: s.split()[0])
+    scope: dict[str, Any] = {"market": world.market, "client_agent_id": world.client_id}
+    exec(compile(_readme_hiring_example(), "README.md", "exec"), scope)
+    outcome = scope["outcome"]
+    assert outcome.status is JobStatus.COMPLETED and outcome.result == "the"
+    assert outcome.provider_id == provider.agent_id
