@@ -15,6 +15,7 @@ import click
 
 from agentmarket.cli import (  # noqa: F401  (each registers its commands on `main`)
     agent,
+    agent_hire,
     agent_serve,
     agents,
     demo,
