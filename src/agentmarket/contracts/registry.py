@@ -85,6 +85,10 @@ class AgentRegistryClient:
         (event,) = self.contract.events.Registered().process_receipt(receipt, errors=DISCARD)
         return int(event["args"]["agentId"])
 
+    def set_uri(self, signer: Signer, agent_id: int, uri: str) -> TxReceipt:
+        """Point the agent's URI at its registration file (owner or approved signs)."""
+        return signer.transact(self.contract.functions.setAgentURI(agent_id, uri))
+
     def agent(self, agent_id: int) -> Agent:
         status = self.contract.functions.agent_status(agent_id).call()
         uri = self.contract.functions.tokenURI(agent_id).call()
