@@ -12,6 +12,7 @@ without them.
 from __future__ import annotations
 
 import sys
+import threading
 import warnings
 from dataclasses import dataclass
 from typing import Any, cast
@@ -58,7 +59,24 @@ def in_process_provider() -> BaseProvider:
         backend = PyEVMBackend()
     except (ImportError, BackendDistributionNotFound) as exc:  # eth-tester without py-evm
         raise AgentMarketError(NEEDS_MEMORY_EXTRA) from exc
-    return EthereumTesterProvider(EthereumTester(backend))
+    provider: BaseProvider = _serialised(EthereumTesterProvider)(EthereumTester(backend))
+    return provider
+
+
+def _serialised(base: type[Any]) -> type[Any]:
+    """`base` (eth-tester's provider) answering one request at a time: py-evm is not
+    thread-safe, and an agent runtime or a client calls the chain from worker threads."""
+
+    class SerialisedProvider(base):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.lock = threading.RLock()
+
+        def make_request(self, method: Any, params: Any) -> Any:
+            with self.lock:
+                return super().make_request(method, params)
+
+    return SerialisedProvider
 
 
 def funded_test_accounts(w3: Web3, count: int = 10) -> list[LocalAccount]:
@@ -70,9 +88,11 @@ def funded_test_accounts(w3: Web3, count: int = 10) -> list[LocalAccount]:
 
 def time_travel(w3: Web3, timestamp: int) -> None:
     """Move the in-process chain's clock to `timestamp` and mine a block there."""
-    tester = w3.provider.ethereum_tester  # type: ignore[attr-defined]
-    tester.time_travel(timestamp)
-    tester.mine_blocks(1)
+    provider = w3.provider
+    tester = provider.ethereum_tester  # type: ignore[attr-defined]
+    with getattr(provider, "lock", threading.RLock()):
+        tester.time_travel(timestamp)
+        tester.mine_blocks(1)
 
 
 def refusals() -> tuple[type[Exception], ...]:
