@@ -35,7 +35,19 @@ def test_demo__json_summary__balances_and_reputation_add_up() -> None:
     assert agents["translator"]["balance"] == 0
     assert agents["translator"]["reputation"]["failed"] == 1
     assert agents["summarizer"]["reputation"]["average_score"] == 9200
-    assert agents["orchestrator"]["reputation"]["completed"] == 3
+    assert agents["orchestrator"]["reputation"]["completed"] == 5  # 3, and 2 through A2A
+
+    # agents that run themselves: hired through a real A2A runtime, and a job finished
+    # by a second runtime on the first one's journal, delivered once
+    a2a = s["agents_run_themselves"]
+    assert a2a["first"] == {"job_id": a2a["first"]["job_id"], "status": "completed", "result": "7"}
+    resumed = a2a["resumed"]
+    assert (resumed["status"], resumed["result"]) == ("completed", "6")
+    assert resumed["deliveries"] == 1 and resumed["journal_state"] == "delivered"
+    assert resumed["attempts"] == 2  # started by the first runtime, finished by the second
+    assert jobs["word count"] == jobs["word count, resumed"] == "completed"
+    assert agents["wordsmith"]["balance"] == 2 * net(2 * UNIT)
+    a2a_spent = 2 * 2 * UNIT  # the two word counts
 
     # the evaluated job: re-executed, approved, the fee exact, the verdict recorded
     ev = s["evaluation"]
@@ -63,7 +75,13 @@ def test_demo__json_summary__balances_and_reputation_add_up() -> None:
         bond, price = s["dispute"]["bond"], 25 * UNIT
         provider_share = price * 30 // 100
         assert agents["orchestrator"]["balance"] == (
-            400 * UNIT - 20 * UNIT - 40 * UNIT - evaluated_price - provider_share - bond * 30 // 100
+            400 * UNIT
+            - 20 * UNIT
+            - 40 * UNIT
+            - evaluated_price
+            - provider_share
+            - bond * 30 // 100
+            - a2a_spent
         )
         assert agents["researcher"]["balance"] == (
             20 * UNIT + net(provider_share) - bond * 70 // 100
@@ -71,7 +89,7 @@ def test_demo__json_summary__balances_and_reputation_add_up() -> None:
     else:
         assert s["notes"]
         assert agents["orchestrator"]["balance"] == (
-            400 * UNIT - 20 * UNIT - 40 * UNIT - evaluated_price
+            400 * UNIT - 20 * UNIT - 40 * UNIT - evaluated_price - a2a_spent
         )
 
 

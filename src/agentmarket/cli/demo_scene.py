@@ -6,8 +6,10 @@ signed offer; its operator works within the caps Acme set. On the way: a
 delivery completed and rated both ways, one finalized by anyone after its
 review window, a refund for a missed deadline, a dispute ruled by the
 arbiter panel, a delivery checked and approved by a re-execution evaluator
-(the same `evaluation.judge` as `scripts/evaluator.py`), and a cap that
-stops the operator. Balances and the reputation table close the show.
+(the same `evaluation.judge` as `scripts/evaluator.py`), a provider agent
+served by a real A2A runtime that the orchestrator hires on its own and that
+finishes a job across a restart (`demo_agents`), and a cap that stops the
+operator. Balances and the reputation table close the show.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from web3 import Web3
 
 from agentmarket.artifacts import ArtifactMissingError, load_artifact
 from agentmarket.chain import IN_PROCESS, Signer, connect, funded_test_accounts, time_travel
+from agentmarket.cli.demo_agents import TAG, agents_scene
 from agentmarket.cli.tables import reputation_table
 from agentmarket.contracts.disputes import DisputeClient, PanelClient, split_ruling
 from agentmarket.contracts.escrow import EscrowClient
@@ -37,6 +40,7 @@ from agentmarket.contracts.token import TokenClient
 from agentmarket.deployment import Deployment, ProtocolParams, Web3Deployer, deploy_protocol
 from agentmarket.errors import ContractRevertError, DeploymentError
 from agentmarket.index.indexer import Indexer
+from agentmarket.market import Market
 
 UNIT = 10**18  # the demo token has 18 decimals
 TOKEN_WEIGHT = 10**18  # reputation weight of the demo token (1.0)
@@ -485,6 +489,36 @@ class Demo:
             "settlement_gas": gas,
         }
 
+    def agents_run_themselves(self) -> dict[str, Any]:
+        """A provider agent served by a real A2A runtime, hired by the orchestrator
+        through `ClientAgent`, and a runtime restarted in the middle of a job."""
+        self.step("Agents that run themselves: a provider runtime over A2A, hired by an agent")
+        wordsmith = self.register("wordsmith", "CodeCo", "")
+        listing = self.listings.create(
+            self.operators["wordsmith"], wordsmith, TAG, self.token.address, 2 * UNIT, 3_600
+        )
+        self.listing_ids[f"wordsmith/{TAG}"] = listing
+        self.say(f"  listing #{listing}: wordsmith sells {TAG!r} for 2 DUSD")
+        owner = self.principals["CodeCo"]
+
+        def market_of(account: LocalAccount) -> Market:
+            return Market(self.w3, self.record, account)
+
+        def publish(uri: str) -> None:
+            self.registry.set_uri(owner, wordsmith, uri)
+
+        result = agents_scene(
+            market_of,
+            (wordsmith, self.operators["wordsmith"].account),
+            (self.agents["orchestrator"], self.operators["orchestrator"].account),
+            self.indexer,
+            publish,
+            self.say,
+        )
+        self.jobs["word count"] = result["first"]["job_id"]
+        self.jobs["word count, resumed"] = result["resumed"]["job_id"]
+        return result
+
     def cap_stops_operator(self) -> str:
         listing = self.listings.get(self.listing_ids["researcher/research"])
         self.step(
@@ -592,12 +626,14 @@ def run_demo(console: Console | None = None) -> dict[str, Any]:
     demo.time_travel()
     demo.after_deadlines()
     tab = demo.tab_payments()
+    agents = demo.agents_run_themselves()
     cap_reason = demo.cap_stops_operator()
     summary = demo.summary(started, discovered)
     summary["cap_revert"] = cap_reason
     summary["dispute"] = dispute
     summary["tab"] = tab
     summary["evaluation"] = evaluation
+    summary["agents_run_themselves"] = agents
     demo.indexer.close()
     demo.print_tables(summary)
     return summary
