@@ -24,6 +24,7 @@ from agentmarket.cli import (  # noqa: F401  (each registers its commands on `ma
     governor,
     jobs,
     listings,
+    mcp,
     ownership,
     panel,
     protocol,
