@@ -26,8 +26,9 @@ from agent.conftest import anvil_account, deploy_token, free_port
 from eth_account.signers.local import LocalAccount
 from fastapi import FastAPI, Response
 from x402 import x402Client
-from x402.http import x402HTTPClient
+from x402.http import FacilitatorConfig, HTTPFacilitatorClient, x402HTTPClient
 from x402.http.clients.httpx import x402HttpxClient
+from x402.server import x402ResourceServer
 
 from agentmarket import Market, SpendPolicy
 from agentmarket.chain import Signer, connect
@@ -149,12 +150,14 @@ class ThreadServer:
         self.thread.join(timeout=10)
 
 
-def counting_app(provider: TabsProvider, calls: list[str]) -> FastAPI:
+def counting_app(
+    provider: TabsProvider, calls: list[str], server: x402ResourceServer | None = None
+) -> FastAPI:
     """`GET /echo?text=` at the cap and `GET /words?text=` at one unit a word, each
     recording what it served in `calls`."""
     app = FastAPI()
     routes = {"GET /echo": route(provider), "GET /words": route(provider)}
-    install(app, routes, resource_server(provider))
+    install(app, routes, server or resource_server(provider))
 
     @app.get("/echo")
     async def echo(text: str = "") -> dict[str, str]:
@@ -175,10 +178,16 @@ def serve(world: X402World, tmp_path: Path) -> Iterator[Callable[..., Served]]:
     """`serve(store=..., app=...)`: a paid API in a uvicorn thread, stopped after the test."""
     running: list[ThreadServer] = []
 
-    def start(store: Path | None = None, **options: Any) -> Served:
+    def start(
+        store: Path | None = None, facilitator_url: str | None = None, **options: Any
+    ) -> Served:
         provider = world.provider(store or tmp_path / f"store-{len(running)}.db", **options)
         calls: list[str] = []
-        server = ThreadServer(counting_app(provider, calls)).start()
+        resources = None
+        if facilitator_url is not None:
+            remote = HTTPFacilitatorClient(FacilitatorConfig(url=facilitator_url))
+            resources = resource_server(provider, remote)
+        server = ThreadServer(counting_app(provider, calls, resources)).start()
         running.append(server)
         return Served(server.url, provider, calls)
 

@@ -2,7 +2,7 @@
 
     agentmarket x402 serve-example --agent 2 --token T --price 1000 [--port 8402]
         [--store x402.db] [--redeem-value 1e6] [--redeem-after 10m]   (provider)
-    agentmarket x402 get URL --as 7 [--deposit 1e5] [--max-deposit 1e6] [--state F]
+    agentmarket x402 get URL --as 7 [--max-price 1000] [--deposit 1e5] [--max-deposit 1e6]
                                                                       (client)
     agentmarket x402 redeem --store x402.db                           (provider)
     agentmarket x402 facilitator --agent 2 --token T --price 1000 [--port 8403]
@@ -34,7 +34,7 @@ from agentmarket.cli.options import (
     field_table,
 )
 from agentmarket.contracts.tabs import MIN_WITHDRAWAL_DELAY
-from agentmarket.x402.client import TabsPayer
+from agentmarket.x402.client import TabsPayer, payment_client
 from agentmarket.x402.provider import Redeemer, RedeemPolicy, TabsProvider
 from agentmarket.x402.store import VoucherStore
 from agentmarket.x402.wire import Receipt, TabTerms
@@ -198,6 +198,9 @@ def redeem(s: Session, store: Path) -> None:
     default=None,
     help="Tab state kept between runs (default .agentmarket/x402-client-AGENT.json).",
 )
+@click.option(
+    "--max-price", type=AMOUNT, default=None, help="Refuse providers asking more per call."
+)
 @click.option("--count", default=1, show_default=True, type=click.IntRange(1, 10_000))
 def get(
     s: Session,
@@ -207,10 +210,10 @@ def get(
     max_deposit: int | None,
     delay: int,
     state: Path | None,
+    max_price: int | None,
     count: int,
 ) -> None:
     """Fetch URL (COUNT times), paying from AGENT's tab to the provider as needed."""
-    from x402 import x402Client
     from x402.http import x402HTTPClient
     from x402.http.clients.httpx import x402HttpxClient
 
@@ -221,9 +224,10 @@ def get(
         deposit=deposit,
         max_deposit=max_deposit,
         withdrawal_delay=delay,
+        max_per_call=max_price,
         state=state or Path(".agentmarket") / f"x402-client-{agent_id}.json",
     )
-    client = x402Client().register(payer.network, payer)
+    client = payment_client(payer)
 
     async def fetch() -> list[tuple[int, str, dict[str, Any] | None]]:
         out = []
