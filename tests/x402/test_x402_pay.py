@@ -9,9 +9,17 @@ import asyncio
 
 import httpx
 import pytest
-from conftest import CAP, X402World, pay, payment_required, receipt_of
 from x402 import x402Client
 from x402.http.clients.httpx import PaymentError, x402HttpxClient
+from x402_world import (  # noqa: F401  (fixtures: serve, world)
+    CAP,
+    X402World,
+    pay,
+    payment_required,
+    receipt_of,
+    serve,
+    world,
+)
 
 from agentmarket.contracts.tabs import TabStatus
 from agentmarket.x402 import Redeemer, RedeemPolicy

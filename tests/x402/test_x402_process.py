@@ -16,10 +16,19 @@ from pathlib import Path
 import httpx
 import pytest
 from agent.conftest import agentmarket_script, free_port
-from conftest import CAP, Served, ThreadServer, X402World, pay, receipt_of
 from x402 import x402Client
 from x402.http import x402HTTPClient
 from x402.schemas import PaymentPayload, PaymentRequirements
+from x402_world import (  # noqa: F401  (fixtures: serve, world)
+    CAP,
+    Served,
+    ThreadServer,
+    X402World,
+    pay,
+    receipt_of,
+    serve,
+    world,
+)
 
 from agentmarket.x402 import TabPayment
 from agentmarket.x402.app import facilitator_app

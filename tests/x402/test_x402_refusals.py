@@ -8,10 +8,19 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from conftest import CAP, Served, X402World, pay, payment_required, receipt_of
 from x402 import x402Client
 from x402.http import x402HTTPClient
 from x402.schemas import PaymentPayload, PaymentRequirements
+from x402_world import (  # noqa: F401  (fixtures: serve, world)
+    CAP,
+    Served,
+    X402World,
+    pay,
+    payment_required,
+    receipt_of,
+    serve,
+    world,
+)
 
 from agentmarket.contracts.tabs import VoucherSigner
 from agentmarket.x402 import Redeemer, RedeemPolicy, TabPayment, TabsPayer

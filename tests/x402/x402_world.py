@@ -1,4 +1,6 @@
-"""Fixtures for x402 on tabs against anvil: a deployed protocol with a client agent
+"""Fixtures for x402 on tabs against anvil (imported by the test modules: this folder
+has no `__init__.py` and no `conftest.py`, so that neither `x402`, the SDK, nor the
+suite's `conftest` is shadowed by it): a deployed protocol with a client agent
 (operator, spending policy, escrow balance) and a provider agent, paid APIs served
 by uvicorn over real HTTP (in a thread, or `agentmarket x402 serve-example` in its
 own process), and the x402 SDK's httpx client with `TabsPayer` registered.
