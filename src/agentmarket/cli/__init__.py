@@ -31,6 +31,7 @@ from agentmarket.cli import (  # noqa: F401  (each registers its commands on `ma
     show,
     tabs,
     validation,
+    x402,
 )
 from agentmarket.cli.app import main
 from agentmarket.cli.options import get_chain, reset_memory_chain

@@ -1,0 +1,142 @@
+"""ASGI apps: an API paid through `tabs`, and a facilitator for providers who want one.
+
+`paid_app(provider, routes)` puts FastAPI routes behind the x402 SDK's own
+middleware with the `tabs` scheme registered and a local facilitator (vouchers
+checked in-process). `example_app` is the paid example API of `agentmarket x402
+serve-example`. `facilitator_app(provider)` serves the x402 facilitator
+endpoints (`POST /verify`, `POST /settle`, `GET /supported`) over the same checks,
+for a resource server that delegates to `HTTPFacilitatorClient`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from x402.facilitator import x402FacilitatorSync
+from x402.http import HTTPFacilitatorClient
+from x402.http.middleware.fastapi import payment_middleware
+from x402.schemas import PaymentPayload, PaymentRequirements
+from x402.server import x402ResourceServer
+
+from agentmarket.x402.provider import (
+    LocalFacilitatorClient,
+    TabsFacilitatorScheme,
+    TabsProvider,
+    TabsServerScheme,
+    local_facilitator,
+)
+from agentmarket.x402.wire import SCHEME
+
+Middleware = Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]
+
+
+def resource_server(
+    provider: TabsProvider,
+    facilitator: LocalFacilitatorClient | HTTPFacilitatorClient | None = None,
+) -> x402ResourceServer:
+    """The SDK's resource server with `tabs` registered; vouchers checked locally
+    unless a facilitator client is given."""
+    server = x402ResourceServer(facilitator or local_facilitator(provider))
+    server.register(provider.network, TabsServerScheme(provider))
+    return server
+
+
+def route(
+    provider: TabsProvider, price: int | None = None, description: str = ""
+) -> dict[str, Any]:
+    """One paid route's config for the middleware (`price`: the cap, default the terms')."""
+    return {
+        "accepts": {
+            "scheme": SCHEME,
+            "network": provider.network,
+            "payTo": provider.terms.tabs,
+            "price": str(provider.terms.cap if price is None else price),
+        },
+        "description": description,
+        "mimeType": "application/json",
+    }
+
+
+def install(app: FastAPI, routes: dict[str, Any], server: x402ResourceServer) -> None:
+    """Put `routes` ("GET /path" -> route config) of `app` behind the x402 middleware."""
+    middleware: Middleware = payment_middleware(routes, server)
+
+    @app.middleware("http")
+    async def x402(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        return await middleware(request, call_next)
+
+
+def charge(response: Response, amount: int) -> None:
+    """Charge this call `amount` (at most the route's cap) instead of the cap."""
+    response.headers["Settlement-Overrides"] = json.dumps({"amount": str(amount)})
+
+
+def example_app(provider: TabsProvider, server: x402ResourceServer | None = None) -> FastAPI:
+    """The paid example API: `GET /uppercase?text=...` at the cap, and `GET /words?text=...`
+    charged one unit per word (at most the cap: variable prices, one round trip)."""
+    app = FastAPI(title="AgentMarket x402 example")
+    cap = provider.terms.cap
+    routes = {
+        "GET /uppercase": route(provider, description="The text in capitals"),
+        "GET /words": route(provider, description="Word count, one unit a word up to the cap"),
+    }
+    install(app, routes, server or resource_server(provider))
+
+    @app.get("/uppercase")
+    async def uppercase(text: str = "") -> dict[str, str]:
+        return {"result": text.upper()}
+
+    @app.get("/words")
+    async def words(response: Response, text: str = "") -> dict[str, int]:
+        count = len(text.split())
+        charge(response, max(1, min(count, cap)))
+        return {"words": count}
+
+    @app.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok", "network": provider.network}
+
+    return app
+
+
+def facilitator_app(provider: TabsProvider) -> FastAPI:
+    """The facilitator endpoints over this provider's checks and store."""
+    facilitator = x402FacilitatorSync()
+    facilitator.register([provider.network], TabsFacilitatorScheme(provider))
+    app = FastAPI(title="AgentMarket x402 tabs facilitator")
+
+    def parse(body: dict[str, Any]) -> tuple[PaymentPayload, PaymentRequirements]:
+        return (
+            PaymentPayload.model_validate(body["paymentPayload"]),
+            PaymentRequirements.model_validate(body["paymentRequirements"]),
+        )
+
+    @app.get("/supported")
+    def supported() -> dict[str, Any]:
+        return facilitator.get_supported().model_dump(by_alias=True, exclude_none=True)
+
+    @app.post("/verify")
+    async def verify(request: Request) -> JSONResponse:
+        try:
+            payload, requirements = parse(await request.json())
+        except (KeyError, ValueError) as exc:
+            return JSONResponse({"error": f"bad request: {exc}"}, status_code=400)
+        result = facilitator.verify(payload, requirements)
+        return JSONResponse(result.model_dump(by_alias=True, exclude_none=True))
+
+    @app.post("/settle")
+    async def settle(request: Request) -> JSONResponse:
+        try:
+            payload, requirements = parse(await request.json())
+        except (KeyError, ValueError) as exc:
+            return JSONResponse({"error": f"bad request: {exc}"}, status_code=400)
+        result = facilitator.settle(payload, requirements)
+        return JSONResponse(result.model_dump(by_alias=True, exclude_none=True))
+
+    return app
