@@ -83,3 +83,27 @@ def test_read_task_message__the_order_and_its_input() -> None:
     assert got == (order, "héllo".encode())
     with pytest.raises(TaskRefused, match=r"^agentmarket: malformed task order: .*more than one"):
         read_task_message(_message([Part(root=TextPart(text="héllo")), Part(root=data)] * 2))
+
+
+def test_reexecute__verdicts_by_recomputation_and_malformed_requests_refused() -> None:
+    import json
+
+    from web3 import Web3
+
+    from examples.providers import reexecute, uppercase
+
+    delivered = asyncio.run(uppercase("make it loud"))
+    right = "0x" + bytes(Web3.keccak(text=delivered)).hex()
+    wrong = "0x" + bytes(Web3.keccak(text="make it quiet")).hex()
+    ask = {"task": "uppercase", "input": "make it loud"}
+    approved = json.loads(asyncio.run(reexecute(json.dumps({**ask, "result_hash": right}))))
+    assert approved == {"expected_hash": right, "task": "uppercase", "verdict": "approved"}
+    rejected = json.loads(asyncio.run(reexecute(json.dumps({**ask, "result_hash": wrong}))))
+    assert rejected["verdict"] == "rejected" and rejected["expected_hash"] == right
+    for bad in (
+        "not json",
+        json.dumps({"task": "uppercase"}),
+        json.dumps({**ask, "task": "x", "result_hash": right}),
+    ):
+        with pytest.raises(ValueError):
+            asyncio.run(reexecute(bad))
