@@ -44,6 +44,7 @@ import os
 import sys
 import threading
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from a2a.server.agent_execution import AgentExecutor, RequestContext
@@ -80,6 +81,7 @@ from agentmarket.agent.tasks import (
     TaskOrder,
     TaskOrderError,
 )
+from agentmarket.chain import Signer
 from agentmarket.contracts.escrow import Job, JobStatus
 from agentmarket.errors import AgentMarketError, ContractRevertError
 from agentmarket.market import Market
@@ -210,6 +212,17 @@ def read_task_message(message: Message) -> tuple[TaskOrder, bytes]:
 # ------------------------------------------------------------------ runtime
 
 
+@dataclass
+class LockedSigner(Signer):
+    """A `Signer` whose transactions are sent one at a time under `lock`."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def send(self, tx: dict[str, Any]) -> TxReceipt:
+        with self.lock:
+            return super().send(tx)
+
+
 class ProviderRuntime:
     """Serves agent `agent_id`'s jobs: checks task messages, journals, works, delivers.
 
@@ -246,6 +259,14 @@ class ProviderRuntime:
         self._slots: asyncio.Semaphore | None = None
         self._tx_lock = threading.Lock()
         self._running: dict[int, asyncio.Task[None]] = {}
+
+    def shared_signer(self) -> Signer:
+        """The runtime's key for another sender in this process (the x402 redeemer):
+        its transactions wait for the runtime's, so their nonces never race."""
+        own = self.signer
+        return LockedSigner(
+            own.w3, own.account, own.receipt_timeout, own.priority_fee, lock=self._tx_lock
+        )
 
     # ------------------------------------------------------------- lifecycle
 

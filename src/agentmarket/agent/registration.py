@@ -102,6 +102,7 @@ class Registration:
     operator: str
     x402_support: bool
     listings: list[ListedService] = field(default_factory=list)
+    x402_endpoint: str | None = None
 
 
 def agent_registry_id(market: Market) -> str:
@@ -120,11 +121,13 @@ def registration_file(
     description: str = "",
     tag_names: Iterable[str] = (),
     x402_support: bool = False,
+    x402_url: str | None = None,
 ) -> dict[str, Any]:
     """Agent `agent_id`'s registration file, its facts read from the chain now.
 
-    `a2a_url` is the A2A agent card's URL; `tag_names` label the listings whose tag is
-    the keccak256 of one of them (the chain keeps only the hash)."""
+    `a2a_url` is the A2A agent card's URL; `x402_url` a paid endpoint (x402 on tabs),
+    listed as the service "x402" with `x402Support` true; `tag_names` label the
+    listings whose tag is the keccak256 of one of them (the chain keeps only the hash)."""
     agent = market.registry.agent(agent_id)
     names = {bytes(Web3.keccak(text=n)): n for n in tag_names}
     listings = []
@@ -153,13 +156,15 @@ def registration_file(
         services.append({"name": "MCP", "endpoint": mcp_url})
     if web_url:
         services.append({"name": "web", "endpoint": web_url})
+    if x402_url:
+        services.append({"name": "x402", "endpoint": x402_url})
     return {
         "type": REGISTRATION_TYPE,
         "name": name or f"AgentMarket agent #{agent_id}",
         "description": description,
         "image": "",
         "services": services,
-        "x402Support": x402_support,
+        "x402Support": x402_support or bool(x402_url),
         "active": not agent.frozen,
         "registrations": [{"agentId": agent_id, "agentRegistry": agent_registry_id(market)}],
         "supportedTrust": SUPPORTED_TRUST,
@@ -236,6 +241,7 @@ def verify_registration(market: Market, data: Any, agent_id: int) -> Registratio
         operator=Web3.to_checksum_address(agent.operator),
         x402_support=bool(data.get("x402Support", False)),
         listings=listings,
+        x402_endpoint=_service(data, "x402"),
     )
 
 

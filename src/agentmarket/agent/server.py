@@ -9,7 +9,12 @@ At its base URL B a runtime serves
   chain the same way (`agentmarket.agent.registration.registration_file`);
 - `GET B/results/0x<hash>`: the stored result whose keccak256 is that hash, as UTF-8
   text; 404 when it is not here;
-- `POST B/`: A2A JSON-RPC (`message/send`, `tasks/get`), answered by the runtime.
+- `POST B/`: A2A JSON-RPC (`message/send`, `tasks/get`), answered by the runtime;
+- with `PaidCalls` (`agent serve --x402-cap`): `POST B/x402/call`, one call of the
+  handler paid through x402 on tabs (body: the input text; answer: the result text),
+  behind the x402 SDK's middleware; the registration file then says `x402Support`
+  and lists that endpoint as the service "x402", and a `Redeemer` redeems the
+  vouchers it accepts while the app runs.
 
 `serve` runs it under uvicorn. On SIGINT or SIGTERM uvicorn stops taking connections
 and the runtime waits a grace period for the jobs in hand; what is left resumes from
@@ -19,10 +24,12 @@ the journal at the next start.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 from a2a.server.apps import A2AStarletteApplication
@@ -30,11 +37,17 @@ from a2a.types import AgentCapabilities, AgentCard, AgentSkill
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
 
 from agentmarket.agent.provider import ProviderRequestHandler, ProviderRuntime
 from agentmarket.agent.registration import EXTENSION, registration_file
 from agentmarket.agent.results import ResultStoreError, parse_hash
+from agentmarket.agent.tasks import MAX_INPUT_BYTES
+
+if TYPE_CHECKING:
+    from agentmarket.x402.provider import Redeemer, TabsProvider
+
+log = logging.getLogger(__name__)
 
 # How long a registration file and agent card read from the chain are served before
 # they are read again.
@@ -78,6 +91,20 @@ def card_of(registration: dict[str, Any], public_url: str) -> AgentCard:
     )
 
 
+@dataclass
+class PaidCalls:
+    """The runtime's handler behind x402 on tabs, at `<public URL><mount><path>`, priced
+    at the provider's per-call cap; `redeemer` (if any) runs while the app does."""
+
+    provider: TabsProvider
+    redeemer: Redeemer | None = None
+    mount: str = "/x402"
+    path: str = "/call"
+
+    def endpoint(self, public_url: str) -> str:
+        return public_url.rstrip("/") + self.mount + self.path
+
+
 class ChainFacts:
     """The registration file and agent card of a runtime's agent, re-read from the chain
     when older than `ttl` seconds."""
@@ -90,12 +117,14 @@ class ChainFacts:
         description: str = "",
         tag_names: Iterable[str] = (),
         ttl: float = CARD_TTL,
+        x402_url: str | None = None,
     ) -> None:
         self.runtime = runtime
         self.name = name
         self.description = description
         self.tag_names = list(tag_names)
         self.ttl = ttl
+        self.x402_url = x402_url
         self._read_at = -float("inf")
         self._registration: dict[str, Any] = {}
         self._lock = asyncio.Lock()
@@ -110,6 +139,7 @@ class ChainFacts:
             name=self.name,
             description=self.description,
             tag_names=self.tag_names,
+            x402_url=self.x402_url,
         )
 
     def prime(self) -> dict[str, Any]:
@@ -138,11 +168,16 @@ def build_app(
     description: str = "",
     tag_names: Iterable[str] = (),
     grace: float = 10.0,
+    paid: PaidCalls | None = None,
 ) -> Starlette:
     """The Starlette application of `runtime`: A2A plus /registration.json and
-    /results/{hash}; starting it starts the runtime (and its resume pass), stopping it
-    stops the runtime after at most `grace` seconds."""
-    facts = ChainFacts(runtime, name=name, description=description, tag_names=tag_names)
+    /results/{hash} (and the paid calls of `paid`); starting it starts the runtime (and
+    its resume pass) and the redeemer, stopping it stops the runtime after at most
+    `grace` seconds, then the redeemer, which redeems what is pending."""
+    x402_url = None if paid is None else paid.endpoint(runtime.public_url)
+    facts = ChainFacts(
+        runtime, name=name, description=description, tag_names=tag_names, x402_url=x402_url
+    )
     first = facts.prime()
     a2a = A2AStarletteApplication(
         agent_card=card_of(first, runtime.public_url),
@@ -165,18 +200,40 @@ def build_app(
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        redeemer = None if paid is None else paid.redeemer
         await runtime.start()
+        if redeemer is not None:
+            redeemer.start()
         try:
             yield
         finally:
             await runtime.stop(grace)
+            if redeemer is not None:
+                await asyncio.to_thread(stop_redeemer, redeemer)
 
-    routes = [
+    routes: list[BaseRoute] = [
         *a2a.routes(),
         Route("/registration.json", registration, methods=["GET"]),
         Route("/results/{digest}", result, methods=["GET"]),
     ]
+    if paid is not None:
+        from agentmarket.x402.app import handler_app
+
+        calls = handler_app(
+            paid.provider, runtime.handler, path=paid.path, max_bytes=MAX_INPUT_BYTES
+        )
+        routes.append(Mount(paid.mount, app=calls))
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+def stop_redeemer(redeemer: Redeemer) -> None:
+    """Stop `redeemer` and redeem what is pending (a failure is logged: the store keeps
+    the vouchers for the next start or `agentmarket x402 redeem`)."""
+    redeemer.stop()
+    try:
+        redeemer.redeem_pending()
+    except Exception:
+        log.exception("x402: redeeming the pending vouchers at shutdown failed")
 
 
 def serve(
@@ -189,9 +246,12 @@ def serve(
     tag_names: Iterable[str] = (),
     grace: float = 10.0,
     log_level: str = "info",
+    paid: PaidCalls | None = None,
 ) -> None:
     """Serve `runtime` over HTTP on `host`:`port` until SIGINT or SIGTERM."""
-    app = build_app(runtime, name=name, description=description, tag_names=tag_names, grace=grace)
+    app = build_app(
+        runtime, name=name, description=description, tag_names=tag_names, grace=grace, paid=paid
+    )
     config = uvicorn.Config(
         app,
         host=host,

@@ -1,9 +1,10 @@
 """ASGI apps: an API paid through `tabs`, and a facilitator for providers who want one.
 
-`paid_app(provider, routes)` puts FastAPI routes behind the x402 SDK's own
-middleware with the `tabs` scheme registered and a local facilitator (vouchers
-checked in-process). `example_app` is the paid example API of `agentmarket x402
-serve-example`. `facilitator_app(provider)` serves the x402 facilitator
+`install(app, routes, resource_server(provider))` puts FastAPI routes behind the
+x402 SDK's own middleware with the `tabs` scheme registered and a local facilitator
+(vouchers checked in-process). `example_app` is the paid example API of `agentmarket
+x402 serve-example`; `handler_app` puts a provider runtime's handler behind it
+(`agentmarket agent serve --x402-cap`). `facilitator_app(provider)` serves the x402 facilitator
 endpoints (`POST /verify`, `POST /settle`, `GET /supported`) over the same checks,
 for a resource server that delegates to `HTTPFacilitatorClient`.
 """
@@ -11,11 +12,12 @@ for a resource server that delegates to `HTTPFacilitatorClient`.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from x402.facilitator import x402FacilitatorSync
 from x402.http import HTTPFacilitatorClient
 from x402.http.middleware.fastapi import payment_middleware
@@ -30,6 +32,8 @@ from agentmarket.x402.provider import (
     local_facilitator,
 )
 from agentmarket.x402.wire import SCHEME
+
+log = logging.getLogger(__name__)
 
 Middleware = Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]
 
@@ -101,6 +105,40 @@ def example_app(provider: TabsProvider, server: x402ResourceServer | None = None
     @app.get("/health")
     async def health() -> dict[str, str]:
         return {"status": "ok", "network": provider.network}
+
+    return app
+
+
+def handler_app(
+    provider: TabsProvider,
+    handler: Callable[[str], Awaitable[str]],
+    server: x402ResourceServer | None = None,
+    *,
+    path: str = "/call",
+    max_bytes: int = 1 << 20,
+) -> FastAPI:
+    """One paid call of `handler` at the cap: `POST path`, the request body (UTF-8) is
+    the input text, the answer the result text. A refused input (413, 400) or a failed
+    handler (500) is not billed: the middleware settles only a success."""
+    app = FastAPI(title="AgentMarket x402 handler")
+    routes = {f"POST {path}": route(provider, description="One call of the handler")}
+    install(app, routes, server or resource_server(provider))
+
+    @app.post(path)
+    async def call(request: Request) -> Response:
+        data = await request.body()
+        if len(data) > max_bytes:
+            return PlainTextResponse(f"input over {max_bytes} bytes\n", status_code=413)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return PlainTextResponse("input is not UTF-8 text\n", status_code=400)
+        try:
+            result = await handler(text)
+        except Exception:
+            log.exception("x402 call: the handler failed")
+            return PlainTextResponse("the handler failed\n", status_code=500)
+        return PlainTextResponse(result)
 
     return app
 
