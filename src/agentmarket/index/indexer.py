@@ -19,7 +19,7 @@ default) keep their hashes and an undo journal of the rows written for them,
 committed with their batch. Every sync first compares the newest kept hash
 with the chain; after a reorg it undoes everything derived from the orphaned
 blocks (one transaction) and syncs on from the common ancestor. A reorg that
-reaches below the kept blocks raises `ReorgTooDeepError`. See `index_reorg`.
+reaches below the kept blocks raises `ReorgTooDeepError`. See `agentmarket.index.reorg`.
 
 Reputation is read, not rebuilt: the escrow writes its facts into
 ReputationRegistry without an event of its own, and the weighted value of a
@@ -272,7 +272,7 @@ def ingest_batch(
     Reorg bookkeeping, in the same transaction: rows written for blocks from
     `journal_from` on are journaled, the `headers` of the batch's blocks in the
     window are kept, and with `reorg_depth` the history no rollback may use any
-    more is pruned (`index_reorg.prune_history`).
+    more is pruned (`agentmarket.index.reorg.prune_history`).
     """
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -563,7 +563,7 @@ class Indexer:
     block; earlier blocks hold nothing). `confirmations` keeps the sync that
     many blocks behind the head. `reorg_depth` is how many of the newest
     synced blocks a reorganisation may replace and still be undone (see
-    `index_reorg`); 0 trusts the chain and keeps no history. `source`
+    `agentmarket.index.reorg`); 0 trusts the chain and keeps no history. `source`
     replaces the web3 reader (tests).
     """
 
@@ -640,7 +640,7 @@ class Indexer:
     def from_deployment(
         cls, w3: Web3 | None, deployment: Deployment, db_url: str = DEFAULT_DB_URL, **kwargs: Any
     ) -> Indexer:
-        """An indexer for a `wiring.Deployment` record, starting at its first block."""
+        """An indexer for a `deployment.Deployment` record, starting at its first block."""
         contracts = deployment.contracts
         addresses = {n: c.address for n, c in contracts.items() if n in FOLLOWED}
         start = min((c.block for n, c in contracts.items() if n in FOLLOWED), default=0)

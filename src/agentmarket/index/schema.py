@@ -16,7 +16,7 @@ Durability: the database runs in WAL mode and the indexer commits each batch
 (its rows and the cursor's advance) in one transaction, so a process killed at
 any instant leaves either the whole batch or none of it.
 
-Reorganisations (`index_reorg`): the hashes of the last synced blocks and an
+Reorganisations (`agentmarket.index.reorg`): the hashes of the last synced blocks and an
 undo journal of the rows written for them are committed with each batch, and
 a rollback is one transaction too.
 
