@@ -153,8 +153,8 @@ TOKEN = "0x00000000000000000000000000000000000000A1"  # the mock ledger's token
 AMOUNT = 1_000_003
 BOND = 50_001
 REVIEW_WINDOW = 2 * 86_400
-RESPONSE_WINDOW = 3 * 86_400
-ARBITRATION_WINDOW = 7 * 86_400
+RESPONSE_WINDOW = 3 * 86_400 + 1  # odd windows on purpose: packed fields show parity slips
+ARBITRATION_WINDOW = 7 * 86_400 - 1
 
 
 @pytest.fixture(scope="module")

@@ -41,7 +41,8 @@ __all__ = [
 ]
 
 DAY = 86_400
-DELAY = DAY
+# Odd on purpose: the delay is packed right above the signer's key.
+DELAY = DAY + 1
 
 
 @pytest.fixture(scope="session")

@@ -352,3 +352,35 @@ def test_conservation__every_path(world, tabs, escrow, open_tab, sign, fund, led
     fees = escrow.fees_owed(fee_recipient, tok) - start["fees"]
     assert paid_in == provider + fees == 999_999 + PRICE
     ledger([a, b])
+
+
+# Odd and even withdrawal delays at and near both bounds: the delay is packed
+# right above the signer's key (bits 160-191 of the tab's word B), so a key mask
+# one bit too wide reads an odd delay's low bit into the signer.
+ODD_AND_EVEN_DELAYS = (3_600, 3_601, 86_401, 30 * 86_400 - 1, 30 * 86_400)
+
+
+def test_delay_parity__every_delay_redeems_and_closes(world, tabs, escrow, open_tab, sign, ledger):
+    tok = world.token.address
+    for delay in ODD_AND_EVEN_DELAYS:
+        tab_id = open_tab(amount=PRICE, delay=delay)
+        t = tabs.tab(tab_id)
+        assert (t.withdrawal_delay, t.signer) == (delay, world.client_op)
+        redeem(tabs, sign(tab_id, 1_001))
+        with boa.env.prank(world.client_op):
+            tabs.request_close(tab_id)
+        assert tabs.tab(tab_id).closes_at == now() + delay
+        boa.env.time_travel(seconds=delay - 1)
+        redeem(tabs, sign(tab_id, 2_003))
+        boa.env.time_travel(seconds=1)
+        before = escrow.balance_of(world.client_id, tok)
+        tabs.finish_close(tab_id)
+        assert escrow.balance_of(world.client_id, tok) == before + PRICE - 2_003
+        assert tabs.tab(tab_id).status == 2
+        # the provider's own closing, on a fresh tab with the same delay
+        other = open_tab(amount=PRICE, delay=delay)
+        redeem(tabs, sign(other, PRICE))
+        with boa.env.prank(world.provider_op):
+            tabs.close(other)
+        assert tabs.tab(other).status == 2
+        ledger([tab_id, other])

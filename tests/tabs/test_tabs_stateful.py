@@ -45,7 +45,7 @@ from agentmarket.contracts.tabs import Voucher, sign_voucher
 PER_JOB_CAP = 3 * PRICE
 PERIOD_CAP = 6 * PRICE
 PERIOD = 86_400
-DELAY = 3_600
+DELAY = 3_601  # odd: packed right above the signer's key
 MAX_TABS = 6
 
 amounts = st.sampled_from([1, 99, PRICE // 3, PRICE, 4 * PRICE])

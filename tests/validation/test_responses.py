@@ -120,6 +120,30 @@ def test_respond__again__replaces_the_answer(
     assert validation.getSummary(agent, [], "soft") == (0, 0)
 
 
+@pytest.mark.parametrize("first_odd", [False, True])
+@pytest.mark.parametrize("wait", [1, 2, 601])
+def test_respond__again__records_the_second_answers_exact_time(
+    validation: Any,
+    request_: Callable[..., bytes],
+    respond: Callable[..., None],
+    first_odd: bool,
+    wait: int,
+) -> None:
+    """The time is packed right above the kept fields of the entry: the second
+    answer's time must not inherit a bit of the first's (an odd first time, an
+    even second one), which a wait of an even number of seconds would hide."""
+    h = request_()
+    if boa.env.evm.patch.timestamp % 2 != first_odd:
+        boa.env.time_travel(seconds=1)
+    respond(h, 40, tag="soft", response_hash=EVIDENCE)
+    assert validation.getValidationStatus(h)[5] == boa.env.evm.patch.timestamp
+    boa.env.time_travel(seconds=wait)
+
+    respond(h, 41, tag="soft", response_hash=EVIDENCE)
+
+    assert validation.getValidationStatus(h)[5] == boa.env.evm.patch.timestamp
+
+
 def test_respond__again_with_empty_hash_and_tag__clears_them(
     validation: Any, request_: Callable[..., bytes], respond: Callable[..., None], agent: int
 ) -> None:
