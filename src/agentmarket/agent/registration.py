@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 from web3 import Web3
 
-from agentmarket.contracts.listings import ListingState
+from agentmarket.contracts.listings import Listing, ListingState
 from agentmarket.errors import AgentMarketError
 from agentmarket.market import Market
 
@@ -34,7 +34,6 @@ A2A_PROTOCOL_VERSION = "0.3.0"
 SUPPORTED_TRUST = ["reputation", "crypto-economic"]
 # A registration file larger than this is refused unread.
 MAX_FILE_BYTES = 256 * 1024
-NO_EVALUATOR = "0x" + "00" * 20
 
 
 class RegistrationError(AgentMarketError):
@@ -135,7 +134,7 @@ def registration_file(
         listing = market.listings.get(listing_id)
         if listing.state != ListingState.ACTIVE:
             continue
-        evaluator = None if int(listing.evaluator, 16) == 0 else listing.evaluator
+        evaluator = _evaluator(listing)
         listings.append(
             ListedService(
                 listing_id=listing_id,
@@ -247,7 +246,8 @@ def verify_registration(market: Market, data: Any, agent_id: int) -> Registratio
 
 def _check_listing(market: Market, agent_id: int, stated: ListedService) -> None:
     listing = market.listings.get(stated.listing_id)
-    evaluator = None if int(listing.evaluator, 16) == 0 else listing.evaluator.lower()
+    named = _evaluator(listing)
+    evaluator = named.lower() if named else None
     chain = (
         listing.provider_id,
         listing.state,
@@ -276,6 +276,11 @@ def _check_listing(market: Market, agent_id: int, stated: ListedService) -> None
             f"(provider, state, tag, token, price, delivery time, evaluator, fee, version): "
             f"stated {claimed}, chain {chain}"
         )
+
+
+def _evaluator(listing: Listing) -> str | None:
+    """The listing's evaluator, None when it names none (the zero address)."""
+    return None if int(listing.evaluator, 16) == 0 else listing.evaluator
 
 
 def _int(value: Any) -> int | None:
