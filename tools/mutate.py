@@ -26,7 +26,9 @@ written in place; the original is kept in `.build/mutate/` and written back in a
 `finally` after each mutant, and again at the next start if a run was killed.
 
 Output: survivors (file, line, change) on stdout, and per contract the counts
-and the kill rate (killed / (killed + survived)) in `benchmarks/mutation.json`.
+and the kill rate (killed / (killed + survived)) in `benchmarks/mutation.json`,
+each contract's entry with its own command, seed and date: a run replaces the
+entries of the contracts it ran and keeps the others.
 A benchmark, not part of `./dev test`: it takes minutes per contract.
 """
 
@@ -280,6 +282,23 @@ def mutate_contract(name: str, sample: int | None, rng: random.Random) -> dict[s
     }
 
 
+def _load_report(path: Path) -> dict[str, object]:
+    """The report at `path` with its per-contract entries, or a new one.
+
+    Each contract's entry carries its own command, sample, seed and date, so a
+    run of some contracts replaces their entries and keeps the others'.
+    """
+    report: dict[str, object] = {
+        "test_env": TEST_ENV,
+        "kill_rate": "killed / (killed + survived); same-bytecode mutants are not run",
+        "contracts": {},
+    }
+    if path.exists():
+        kept = json.loads(path.read_text()).get("contracts", {})
+        report["contracts"] = {n: e for n, e in kept.items() if "command" in e}
+    return report
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="./dev mutate", description=__doc__.split("\n")[0])
     parser.add_argument("contracts", nargs="*", help=f"default: all ({', '.join(COVERAGE)})")
@@ -294,25 +313,26 @@ def main(argv: list[str] | None = None) -> int:
     # a SIGTERM unwinds through the `finally` that writes the original back
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     restore_stale()
-    rng = random.Random(args.seed)
-    results: dict[str, object] = {}
-    started = time.monotonic()
+    report = _load_report(args.out)
+    entries: dict[str, object] = report["contracts"]  # type: ignore[assignment]
     for name in names:
-        results[name] = mutate_contract(name, args.sample, rng)
-    report = {
-        "command": "./dev mutate "
-        + " ".join(
-            [*names, *([f"--sample {args.sample}"] if args.sample else []), f"--seed {args.seed}"]
-        ),
-        "sample": args.sample,
-        "seed": args.seed,
-        "test_env": TEST_ENV,
-        "seconds": round(time.monotonic() - started),
-        "kill_rate": "killed / (killed + survived); same-bytecode mutants are not run",
-        "contracts": results,
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
+        started = time.monotonic()
+        # a fresh generator per contract: its draw depends only on its seed,
+        # so the entry's own command reproduces it
+        entry = mutate_contract(name, args.sample, random.Random(args.seed))
+        extra = [f"--sample {args.sample}"] if args.sample else []
+        entries[name] = {
+            "command": " ".join(["./dev mutate", name, *extra, f"--seed {args.seed}"]),
+            "sample": args.sample,
+            "seed": args.seed,
+            "measured": time.strftime("%Y-%m-%d", time.gmtime()),
+            "seconds": round(time.monotonic() - started),
+            **entry,
+        }
+        # each contract's figures land as soon as they exist: a later one's
+        # failure or a kill keeps the earlier ones
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, indent=2) + "\n")
     shown = args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out
     print(f"wrote {shown}")
     return 0
