@@ -32,18 +32,22 @@ from .helpers import (
     ARBITRATOR,
     BOND_BPS,
     BOND_FLOOR,
+    CLIENT_AGENT_ID,
     DELIVERED,
     DELIVERY_TIME,
     E18,
     FEE_BPS,
     PRICE,
+    PROVIDER_AGENT_ID,
     RESPONSE_WINDOW,
     RESULT,
     REVIEW_WINDOW,
+    SIBLING_AGENT_ID,
     TAG,
     TERMS,
     ZERO,
     offer_fields,
+    register_as,
     set_wallet,
     sign_offer,
 )
@@ -187,13 +191,17 @@ def build_world(
     provider_operator: LocalAccount,
     fee_recipient: str,
     with_tabs: bool = False,
+    edge_ids: bool = True,
 ) -> SimpleNamespace:
     """Deploy and wire everything in the current boa env; register the agents.
     The ValidationRegistry comes first, built for the escrow's predicted
     address (production builds it after the escrow; the escrow does not
     know it either way). `with_tabs`: also deploy Tabs (governance's
     next CREATE after the escrow and its governor, predicted and fixed in
-    the escrow as its TABS)."""
+    the escrow as its TABS). `edge_ids`: the agents get odd ids at and near
+    the top of the 64-bit field (CLIENT_AGENT_ID); without it, the registry's
+    own 1, 2, 3, as a gas measurement wants (calldata prices each nonzero
+    byte of an id)."""
     with boa.env.prank(governance):
         listings = load("ServiceListings", registry.address, guardian)
     reputation = load("MockReputation")
@@ -234,14 +242,16 @@ def build_world(
         governor.set_token(usdc.address, True, 10**24)
         governor.set_token(usdt.address, True, 10**24)
 
-    def register(owner: str) -> int:
+    def register(owner: str, edge_id: int) -> int:
+        if edge_ids:
+            return register_as(registry, owner, edge_id)
         with boa.env.prank(owner):
             return int(registry.register("ipfs://agent"))
 
-    client_id = register(principal)
-    provider_id = register(other_principal)
+    client_id = register(principal, CLIENT_AGENT_ID)
+    provider_id = register(other_principal, PROVIDER_AGENT_ID)
     # A second provider owned by the client's principal (no reputation).
-    sibling_id = register(principal)
+    sibling_id = register(principal, SIBLING_AGENT_ID)
     set_wallet(registry, client_id, principal, client_operator)
     set_wallet(registry, provider_id, other_principal, provider_operator)
     with boa.env.prank(principal):

@@ -96,6 +96,7 @@ def benchmark_world() -> tuple[Any, dict[str, Any]]:
         acc["operator"],
         acc["provider_operator"],
         acc["fee_recipient"].address,
+        edge_ids=False,  # a deployment's first agents: ids 1, 2, 3
     )
     return world, acc
 

@@ -25,6 +25,14 @@ PRICE = 10**18
 TAG = b"translate".ljust(32, b"\0")
 TERMS = b"\x11" * 32
 RESULT = b"\x22" * 32
+# The world's agent ids sit at and near the top of their 64-bit field and are
+# odd (issue 21): a job id packs the provider id in bits 0-63 and the client id
+# in 64-127, so a mask narrowed by a bit (bit 0 or bit 63 lost) or widened into
+# the neighbouring field (an odd neighbour's bit 0 read) changes every job id.
+# Agents registered later count up from just past the sibling.
+CLIENT_AGENT_ID = 2**64 - 3
+PROVIDER_AGENT_ID = 2**64 - 1
+SIBLING_AGENT_ID = 2**63 + 1
 E18 = 10**18
 
 # Status codes (mirror JobEscrow's STATUS_ constants).
@@ -81,6 +89,17 @@ def set_wallet(registry: Any, agent_id: int, owner: str, wallet: LocalAccount) -
     sig = sign_wallet_proof(wallet, chain, str(registry.address), agent_id, owner, deadline)
     with boa.env.prank(owner):
         registry.setAgentWallet(agent_id, wallet.address, deadline, sig)
+
+
+def register_as(registry: Any, owner: str, agent_id: int) -> int:
+    """Register an agent for `owner` with the id `agent_id` (below 2**64),
+    by setting the registry's next id first; later registrations count on
+    from `agent_id + 1`. The caller keeps ids distinct."""
+    boa.env.evm.set_storage(registry.address, storage_slot(registry, "_next_id"), agent_id)
+    with boa.env.prank(owner):
+        got = int(registry.register("ipfs://agent"))
+    assert got == agent_id
+    return got
 
 
 def storage_slot(contract: Any, name: str, *keys: Any) -> int:
