@@ -32,9 +32,9 @@ from web3 import Web3
 
 from agentmarket import JobStatus, Market, SpendPolicy
 from agentmarket.agent.tasks import TASK_PART_KEY, sign_task
-from agentmarket.artifacts import load_artifact
 from agentmarket.chain import Signer, connect
 from agentmarket.contracts.listings import Listing
+from agentmarket.contracts.token import deploy_demo_token
 from agentmarket.market import deploy_memory_protocol
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,17 +56,7 @@ def anvil_account(index: int) -> LocalAccount:
 
 def deploy_token(w3: Web3, owner: Signer, holders: Sequence[str]) -> str:
     """The demo ERC-20, 10,000 tokens minted to each holder."""
-    art = load_artifact("DemoToken")
-    factory = w3.eth.contract(abi=art.abi, bytecode=art.bytecode)
-    tx = factory.constructor("Test USD", "TUSD", 18).build_transaction(
-        {"from": owner.address, "gas": 0}
-    )
-    del tx["gas"]
-    address = str(owner.send(dict(tx))["contractAddress"])
-    token = w3.eth.contract(address=Web3.to_checksum_address(address), abi=art.abi)
-    for holder in holders:
-        owner.transact(token.functions.mint(holder, 10_000 * UNIT))
-    return address
+    return deploy_demo_token(owner, holders, 10_000 * UNIT, name="Test USD", symbol="TUSD").address
 
 
 @dataclass

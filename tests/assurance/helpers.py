@@ -5,14 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 import boa
+from escrow.helpers import ARBITRATION_WINDOW, FEE_BPS, RESPONSE_WINDOW, REVIEW_WINDOW
 
 from .world import ACCEPTED, DAY, DELIVERED, DISPUTED, World, now
 
 PRICE = 10**18
-REVIEW_WINDOW = 2 * DAY
-RESPONSE_WINDOW = DAY
-ARBITRATION_WINDOW = 7 * DAY
-FEE_BPS = 250
+# The windows and fee are the world's config (escrow.conftest.config_tuple),
+# imported from there rather than restated.
+__all__ = [
+    "ARBITRATION_WINDOW",
+    "FEE_BPS",
+    "PRICE",
+    "RESPONSE_WINDOW",
+    "REVIEW_WINDOW",
+    "Driver",
+]
 
 
 class Driver:

@@ -195,7 +195,7 @@ kinds = st.sampled_from([0, 0, 1, 1, 1, 2, 3])
 flags = st.booleans()
 agent_ix = st.integers(min_value=0, max_value=3)
 token_ix = st.integers(min_value=0, max_value=len(TOKENS) - 1)
-price_ix = st.integers(min_value=0, max_value=3)
+price_ix = st.integers(min_value=0, max_value=4)
 deltas = st.sampled_from([-1, 0, 1])
 jumps = st.sampled_from([1, 59, 3_600, 3_600, 6 * 3_600, DAY, 3 * DAY, 8 * DAY])
 rulings = st.sampled_from([0, 1, 2, 3, 3 + 37, 3 + 50, 3 + 99, 103, 104])
@@ -411,7 +411,9 @@ class ProtocolMachine(TabRules, RuleBasedStateMachine):
 
     def _prices(self, t: str) -> list[int]:
         unit = self._unit(t)
-        return [1, unit // 3 + 1, unit, 5 * unit]
+        # every bit below the unit's top one set (issue 21): a packed amount
+        # one bit short shows
+        return [1, unit // 3 + 1, unit, 5 * unit, (1 << unit.bit_length() - 1) - 1]
 
     def _principal(self, agent: int) -> str:
         return str(self.w.principals[self.owner[agent]].address)

@@ -21,8 +21,8 @@ from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
 from agentmarket import cli
-from agentmarket.artifacts import load_artifact
 from agentmarket.chain import Signer, funded_test_accounts
+from agentmarket.contracts.token import deploy_demo_token
 
 UNIT = 10**18
 
@@ -94,17 +94,7 @@ def _invoke(env: dict[str, str], *args: str, signer: str | None = None, **kw: An
 
 def deploy_token(w3: Web3, owner: Signer, holders: list[str]) -> str:
     """Deploy the demo ERC-20 and mint 1,000 tokens to each holder."""
-    art = load_artifact("DemoToken")
-    factory = w3.eth.contract(abi=art.abi, bytecode=art.bytecode)
-    tx = factory.constructor("Test USD", "TUSD", 18).build_transaction(
-        {"from": owner.address, "gas": 0}
-    )
-    del tx["gas"]
-    address = str(owner.send(dict(tx))["contractAddress"])
-    token = w3.eth.contract(address=Web3.to_checksum_address(address), abi=art.abi)
-    for holder in holders:
-        owner.transact(token.functions.mint(holder, 1_000 * UNIT))
-    return address
+    return deploy_demo_token(owner, holders, 1_000 * UNIT, name="Test USD", symbol="TUSD").address
 
 
 @pytest.fixture

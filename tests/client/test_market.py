@@ -21,6 +21,7 @@ from agentmarket import (
 )
 from agentmarket.chain import Signer, connect
 from agentmarket.contracts.offers import offer_typed_data
+from agentmarket.contracts.token import deploy_demo_token
 from agentmarket.deployment import Deployed
 
 from .conftest import UNIT, deploy_token
@@ -72,6 +73,22 @@ def test_signing_helpers__bind_this_chain_and_its_contracts(memory_market: Marke
     message = encode_typed_data(full_message=data)
     assert Account.recover_message(message, vrs=(signed.v, signed.r, signed.s)) == key.address
     assert len(m.sign_wallet_proof(key, 1, m.signer.address, 2**40)) == 65
+
+
+def test_deploy_demo_token__mints_to_each_holder_and_reads_as_named(
+    memory_market: Market,
+) -> None:
+    holders = [Account.create().address for _ in range(2)]
+    token = deploy_demo_token(
+        memory_market.signer, holders, 7 * 10**6 + 1, name="Six USD", symbol="SUSD", decimals=6
+    )
+    assert (token.symbol(), token.decimals()) == ("SUSD", 6)
+    assert [token.balance(h) for h in holders] == [7 * 10**6 + 1] * 2
+    assert token.balance(memory_market.signer.address) == 0
+    # the escrow takes it once governance allows it
+    assert not memory_market.escrow.token_info(token.address)["allowed"]
+    memory_market.escrow.set_token(memory_market.signer, token.address, True, 10**18)
+    assert memory_market.escrow.token_info(token.address)["allowed"]
 
 
 def test_connect__without_an_account__signer_is_refused(memory_market: Market) -> None:

@@ -23,6 +23,8 @@ try:  # `tests` importable (rootdir on sys.path, or tests/ made a package)
 except ModuleNotFoundError:  # pytest's rootdir conftest, imported as `conftest`
     from conftest import load  # type: ignore[no-redef]
 
+from escrow.helpers import register_as
+
 from .helpers import CHOICES
 
 
@@ -158,11 +160,14 @@ ARBITRATION_WINDOW = 7 * 86_400 - 1
 
 
 @pytest.fixture(scope="module")
-def parties(
-    register_agent: Callable[..., int], client_principal: str, provider_principal: str
-) -> tuple[int, int]:
-    """(client agent id, provider agent id), owned by the two principals."""
-    return register_agent(client_principal), register_agent(provider_principal)
+def parties(registry: Any, client_principal: str, provider_principal: str) -> tuple[int, int]:
+    """(client agent id, provider agent id), owned by the two principals: odd
+    ids at and near the top of their 64-bit field (a job id packs both side
+    by side); agents registered later get small ids."""
+    return (
+        register_as(registry, client_principal, 2**64 - 3, keep_counter=True),
+        register_as(registry, provider_principal, 2**64 - 1, keep_counter=True),
+    )
 
 
 @pytest.fixture(scope="module")

@@ -55,11 +55,12 @@ TERMINAL = (C, F, V)
 PER_JOB_CAP = 2 * PRICE
 PERIOD_CAP = 5 * PRICE
 PERIOD = 86_400
-PRICES = [1, 7, PRICE // 3 + 1, PRICE, 3 * PRICE]
+# 2**60 - 1 and 2**59 - 1: every low bit set, under the per-job cap (issue 21)
+PRICES = [1, 7, PRICE // 3 + 1, 2**60 - 1, PRICE, 3 * PRICE]
 
 # Strategies (one place).
 prices = st.sampled_from(PRICES)
-amounts = st.sampled_from([1, 3, PRICE // 7, PRICE, 4 * PRICE])
+amounts = st.sampled_from([1, 3, PRICE // 7, 2**59 - 1, PRICE, 4 * PRICE])
 picks = st.integers(min_value=0, max_value=10**6)
 flags = st.booleans()
 jumps = st.sampled_from([1, 11, 3_600, ACCEPT_WINDOW, DELIVERY_TIME, REVIEW_WINDOW, PERIOD])

@@ -23,13 +23,12 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
-from agentmarket.artifacts import load_artifact
 from agentmarket.chain import Signer, connect
 from agentmarket.contracts.escrow import EscrowClient
 from agentmarket.contracts.listings import ListingsClient
 from agentmarket.contracts.registry import AgentRegistryClient
 from agentmarket.contracts.reputation import ReputationClient
-from agentmarket.contracts.token import TokenClient
+from agentmarket.contracts.token import TokenClient, deploy_demo_token
 from agentmarket.deployment import Deployment, ProtocolParams, Web3Deployer, deploy_protocol
 from agentmarket.index.indexer import Indexer, find_providers
 from agentmarket.index.reorg import ReorgTooDeepError
@@ -78,21 +77,6 @@ def funded(w3: Web3, label: str) -> Signer:
     return Signer(w3, account)
 
 
-def deploy_demo_token(governance: Signer, holders: list[str]) -> str:
-    art = load_artifact("DemoToken")
-    w3 = governance.w3
-    factory = w3.eth.contract(abi=art.abi, bytecode=art.bytecode)
-    tx = factory.constructor("Reorg USD", "RUSD", 18).build_transaction(
-        {"from": governance.address, "gas": 0}
-    )
-    del tx["gas"]
-    address = str(governance.send(dict(tx))["contractAddress"])
-    token = w3.eth.contract(address=Web3.to_checksum_address(address), abi=art.abi)
-    for holder in holders:
-        governance.transact(token.functions.mint(holder, 1_000 * UNIT))
-    return address
-
-
 @pytest.fixture
 def market(anvil_url: str, tmp_path: Path) -> Iterator[Market]:
     w3 = connect(anvil_url)
@@ -101,7 +85,9 @@ def market(anvil_url: str, tmp_path: Path) -> Iterator[Market]:
     record = deploy_protocol(
         Web3Deployer(governance), "anvil-reorg", int(w3.eth.chain_id), governance.address, params
     )
-    token = deploy_demo_token(governance, [client.address])
+    token = deploy_demo_token(
+        governance, [client.address], 1_000 * UNIT, name="Reorg USD", symbol="RUSD"
+    ).address
     escrow = EscrowClient(w3, record.address("JobEscrow"))
     escrow.set_token(governance, token, True, UNIT)
     registry = AgentRegistryClient(w3, record.address("AgentRegistry"))

@@ -34,6 +34,8 @@ HASH = b"\x5a" * 32
 # tests that plant words near their saturation points.
 FACTS_SLOT, PAIR_FACTS_SLOT, RATINGS_SLOT, PAIR_RATINGS_SLOT = 0, 1, 2, 3
 VERDICTS_SLOT, PAIR_VERDICTS_SLOT = 4, 5
+# A record word's volume field (bits 152..253) saturates here.
+VOLUME_MAX = 2**102 - 1
 
 
 def mapping_slot(base: int, *keys: int) -> int:
@@ -233,17 +235,26 @@ class Model:
     def reputation(self, agent: int, among: Iterable[int] | None = None) -> dict[str, int]:
         keep = None if among is None else set(among)
         out = dict.fromkeys(FIELDS, 0)
+        # Each record word saturates its volume on its own: the agent's one
+        # word for the whole record, one per (role, counterparty) among some.
+        volumes: dict[tuple[int, int], int] = {}
+
+        def add_volume(role: int, counterparty: int, value: int) -> None:
+            word = (0, 0) if keep is None else (role, counterparty)
+            volumes[word] = volumes.get(word, 0) + value
+
         for f in self.facts:
             if f.client_id == f.provider_id:
                 continue
             if f.provider_id == agent and (keep is None or f.client_id in keep):
                 out[SIDES[f.outcome][0]] += 1
-                out["volume"] += f.weighted_value
+                add_volume(0, f.client_id, f.weighted_value)
                 if f.outcome in VERDICTS:
                     out[VERDICTS[f.outcome]] += 1
             elif f.client_id == agent and (keep is None or f.provider_id in keep):
                 out[SIDES[f.outcome][1]] += 1
-                out["volume"] += f.weighted_value
+                add_volume(1, f.provider_id, f.weighted_value)
+        out["volume"] = sum(min(v, VOLUME_MAX) for v in volumes.values())
         for r in self.ratings:
             if r.rated_id == agent and (keep is None or r.rater_id in keep):
                 out["rating_count"] += 1

@@ -25,7 +25,7 @@ from escrow.conftest import (  # the escrow world's fixtures, shared (resolved a
     provider_operator,
     token,
 )
-from escrow.helpers import PRICE
+from escrow.helpers import PRICE, minted_ids
 from eth_account.signers.local import LocalAccount
 
 from agentmarket.contracts.tabs import SignedVoucher, Voucher, sign_voucher
@@ -141,8 +141,7 @@ def ledger(world: SimpleNamespace, fee_recipient: str) -> Callable[..., None]:
 
     def _check(tab_ids: list[int], token: Any = None) -> None:
         tok = token if token is not None else world.token
-        agents = range(1, int(world.registry.total_registered()) + 1)
-        free = sum(world.escrow.balance_of(a, tok.address) for a in agents)
+        free = sum(world.escrow.balance_of(a, tok.address) for a in minted_ids(world))
         held = 0
         for tab_id in tab_ids:
             t = world.tabs.tab(tab_id)

@@ -48,7 +48,8 @@ PERIOD = 86_400
 DELAY = 3_601  # odd: packed right above the signer's key
 MAX_TABS = 6
 
-amounts = st.sampled_from([1, 99, PRICE // 3, PRICE, 4 * PRICE])
+# 2**59 - 1: every low bit set (issue 21)
+amounts = st.sampled_from([1, 99, PRICE // 3, 2**59 - 1, PRICE, 4 * PRICE])
 picks = st.integers(min_value=0, max_value=10**6)
 jumps = st.sampled_from([1, DELAY - 1, DELAY, PERIOD])
 signers = st.sampled_from(["key", "principal", "stranger"])

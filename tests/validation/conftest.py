@@ -10,6 +10,7 @@ from typing import Any
 
 import boa
 import pytest
+from escrow.helpers import register_as
 from eth_account.signers.local import LocalAccount
 
 from agentmarket.contracts.registry import sign_wallet_proof
@@ -56,15 +57,16 @@ def validation(registry: Any, escrow: str, deployer: str) -> Any:
 
 
 @pytest.fixture(scope="module")
-def agent(register_agent: Callable[..., int], principal: str) -> int:
-    """An agent owned by `principal`."""
-    return register_agent(principal)
+def agent(registry: Any, principal: str) -> int:
+    """An agent owned by `principal`, at the top of the id field (2**64 - 1:
+    an entry packs it in bits 0-63); agents registered later get small ids."""
+    return register_as(registry, principal, 2**64 - 1, keep_counter=True)
 
 
 @pytest.fixture(scope="module")
-def other_agent(register_agent: Callable[..., int], other_principal: str) -> int:
-    """An agent owned by `other_principal`."""
-    return register_agent(other_principal)
+def other_agent(registry: Any, other_principal: str) -> int:
+    """An agent owned by `other_principal`, odd with the field's top bit set."""
+    return register_as(registry, other_principal, 2**63 + 1, keep_counter=True)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import boa
 from conftest import load
+from escrow.helpers import register_as
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from hypothesis import settings
@@ -43,9 +44,9 @@ class ValidationMachine(RuleBasedStateMachine):
         self.verdict_source = load("MockVerdictSource")
         self.v = load("ValidationRegistry", self.registry.address, self.verdict_source.address)
         self.agents = []
-        for owner in self.owners:
-            with boa.env.prank(owner):
-                self.agents.append(self.registry.register("ipfs://a"))
+        # the top id and an odd one with the field's top bit (issue 21)
+        for owner, agent_id in zip(self.owners, (2**64 - 1, 2**63 + 1), strict=True):
+            self.agents.append(register_as(self.registry, owner, agent_id))
         self.model = Model()
         self.hashes: list[bytes] = []
         self.verdicts: set[bytes] = set()

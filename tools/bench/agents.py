@@ -40,12 +40,11 @@ from typing import Any
 import httpx
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
-from web3 import Web3
 
 from agentmarket import JobStatus, Market, SpendPolicy
 from agentmarket.agent.client import ClientAgent
-from agentmarket.artifacts import load_artifact
 from agentmarket.chain import Signer, connect
+from agentmarket.contracts.token import deploy_demo_token
 from agentmarket.market import deploy_memory_protocol
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,17 +70,10 @@ def _funded(governance: Signer) -> LocalAccount:
 
 
 def _token(market: Market, holders: list[str]) -> str:
-    art = load_artifact("DemoToken")
-    factory = market.w3.eth.contract(abi=art.abi, bytecode=art.bytecode)
-    tx = factory.constructor("Bench USD", "BUSD", 18).build_transaction(
-        {"from": market.signer.address, "gas": 0}
+    token = deploy_demo_token(
+        market.signer, holders, 1_000_000 * UNIT, name="Bench USD", symbol="BUSD"
     )
-    del tx["gas"]
-    address = str(market.signer.send(dict(tx))["contractAddress"])
-    token = market.w3.eth.contract(address=Web3.to_checksum_address(address), abi=art.abi)
-    for holder in holders:
-        market.signer.transact(token.functions.mint(holder, 1_000_000 * UNIT))
-    return address
+    return token.address
 
 
 def _serve(

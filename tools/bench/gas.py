@@ -36,6 +36,7 @@ from agentmarket.contracts.listings import ListingsClient, tag_hash
 from agentmarket.contracts.offers import Offer, SignedOffer, sign_offer
 from agentmarket.contracts.registry import AgentRegistryClient, SpendPolicy
 from agentmarket.contracts.reputation import ReputationClient
+from agentmarket.contracts.token import deploy_demo_token
 from agentmarket.deployment import Deployment, ProtocolParams, Web3Deployer, deploy_protocol
 from tools.bench.evaluation import evaluation_steps
 from tools.bench.floor import Floor, StorageWatch
@@ -335,12 +336,11 @@ class Market:
         self.reputation = ReputationClient(w3, d.address("ReputationRegistry"))
         self.disputes = DisputeClient(w3, d.address("DisputeResolver"))
         self.panel = PanelClient(w3, d.address("ArbiterPanel"))
-        art = load_artifact("DemoToken")
-        factory = w3.eth.contract(abi=art.abi, bytecode=art.bytecode)
-        tx = factory.constructor("Bench USD", "BUSD", 18).build_transaction({"gas": 0})
-        del tx["gas"]
-        receipt = bench.funder.send(dict(tx))
-        self.token = w3.eth.contract(address=receipt["contractAddress"], abi=art.abi)
+        token = deploy_demo_token(bench.funder, name="Bench USD", symbol="BUSD")
+        # the DemoToken ABI: the participants mint their own below
+        self.token = w3.eth.contract(
+            address=token.contract.address, abi=load_artifact("DemoToken").abi
+        )
         # The funder deployed the protocol and governs it: it owns the escrow's governor.
         self.escrow.set_token(bench.funder, self.token.address, True, 10**18)
 

@@ -68,9 +68,9 @@ from web3.types import TxReceipt
 from x402.http.clients.httpx import x402HttpxClient
 
 from agentmarket import Market, SpendPolicy
-from agentmarket.artifacts import load_artifact
 from agentmarket.chain import IN_PROCESS, Signer, connect, funded_test_accounts
 from agentmarket.contracts.tabs import SignedVoucher
+from agentmarket.contracts.token import deploy_demo_token
 from agentmarket.market import deploy_memory_protocol
 from agentmarket.x402 import TabsPayer, TabsProvider, TabTerms, VoucherStore, payment_client
 from agentmarket.x402.app import install, resource_server, route
@@ -132,16 +132,10 @@ class World:
         return account
 
     def _token(self, holder: str) -> str:
-        art = load_artifact("DemoToken")
-        factory = self.w3.eth.contract(abi=art.abi, bytecode=art.bytecode)
-        tx = factory.constructor("Bench USD", "BUSD", 6).build_transaction(
-            {"from": self.governance.address, "gas": 0}
+        token = deploy_demo_token(
+            self.governance, [holder], 10**9 * TOKEN, name="Bench USD", symbol="BUSD", decimals=6
         )
-        del tx["gas"]
-        address = str(self.governance.send(dict(tx))["contractAddress"])
-        token = self.w3.eth.contract(address=Web3.to_checksum_address(address), abi=art.abi)
-        self.governance.transact(token.functions.mint(holder, 10**9 * TOKEN))
-        return Web3.to_checksum_address(address)
+        return token.address
 
     def terms(self) -> TabTerms:
         return TabTerms(

@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.table import Table
 from web3 import Web3
 
-from agentmarket.artifacts import ArtifactMissingError, load_artifact
+from agentmarket.artifacts import ArtifactMissingError
 from agentmarket.chain import IN_PROCESS, Signer, connect, funded_test_accounts, time_travel
 from agentmarket.cli.demo_agents import TAG, agents_scene
 from agentmarket.cli.tables import reputation_table
@@ -36,7 +36,7 @@ from agentmarket.contracts.listings import ListingsClient
 from agentmarket.contracts.offers import Offer, sign_offer
 from agentmarket.contracts.registry import AgentRegistryClient, SpendPolicy
 from agentmarket.contracts.reputation import ReputationClient
-from agentmarket.contracts.token import TokenClient
+from agentmarket.contracts.token import TokenClient, deploy_demo_token
 from agentmarket.deployment import Deployment, ProtocolParams, Web3Deployer, deploy_protocol
 from agentmarket.errors import ContractRevertError, DeploymentError
 from agentmarket.index.indexer import Indexer
@@ -134,20 +134,10 @@ class Demo:
         return record
 
     def create_token(self) -> TokenClient:
-        art = load_artifact("DemoToken")
-        factory = self.w3.eth.contract(abi=art.abi, bytecode=art.bytecode)
-        fn = factory.constructor("Demo USD", "DUSD", 18)
-        tx = fn.build_transaction({"from": self.governance.address, "gas": 0})
-        del tx["gas"]
-        receipt = self.governance.send(dict(tx))
-        address = str(receipt["contractAddress"])
-        token_contract = self.w3.eth.contract(
-            address=Web3.to_checksum_address(address), abi=art.abi
-        )
-        for principal in self.principals.values():
-            self.governance.transact(token_contract.functions.mint(principal.address, MINT))
+        holders = [principal.address for principal in self.principals.values()]
+        self.token = deploy_demo_token(self.governance, holders, MINT)
+        address = self.token.address
         self.escrow.set_token(self.governance, address, True, TOKEN_WEIGHT)
-        self.token = TokenClient(self.w3, address)
         self.step("Created the payment token Demo USD (DUSD) and allowed it on the escrow")
         self.say(f"  token {address}; each principal holds {units(MINT)}")
         return self.token

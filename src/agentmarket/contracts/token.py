@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from web3 import Web3
 from web3.types import TxReceipt
 
+from agentmarket.artifacts import ArtifactMissingError, load_artifact
 from agentmarket.chain import Signer
 
 ERC20_ABI: list[dict[str, Any]] = [
@@ -66,3 +68,34 @@ class TokenClient:
         if self.allowance(signer.address, spender) >= amount:
             return None
         return self.approve(signer, spender, amount)
+
+
+def deploy_demo_token(
+    signer: Signer,
+    holders: Iterable[str] = (),
+    amount: int = 0,
+    *,
+    name: str = "Demo USD",
+    symbol: str = "DUSD",
+    decimals: int = 18,
+) -> TokenClient:
+    """Deploy DemoToken (`contracts/demo/DemoToken.vy`) and mint `amount` of
+    its smallest units to each holder.
+
+    Anyone may mint DemoToken: it is for demos, tests, benchmarks and
+    testnets, never for value. The signer pays for the deployment and the
+    mints; the escrow still has to allow the token (`EscrowClient.set_token`).
+    """
+    art = load_artifact("DemoToken")
+    factory = signer.w3.eth.contract(abi=art.abi, bytecode=art.bytecode)
+    tx = factory.constructor(name, symbol, decimals).build_transaction(
+        {"from": signer.address, "gas": 0}
+    )
+    del tx["gas"]  # the signer estimates it
+    address = signer.send(dict(tx))["contractAddress"]
+    if address is None:
+        raise ArtifactMissingError("DemoToken: deployment receipt has no contract address")
+    minter = signer.w3.eth.contract(address=address, abi=art.abi)
+    for holder in holders:
+        signer.transact(minter.functions.mint(Web3.to_checksum_address(holder), amount))
+    return TokenClient(signer.w3, str(address))
