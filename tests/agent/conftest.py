@@ -36,6 +36,7 @@ from agentmarket.chain import Signer, connect
 from agentmarket.contracts.listings import Listing
 from agentmarket.contracts.token import deploy_demo_token
 from agentmarket.market import deploy_memory_protocol
+from agentmarket.serving import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 UNIT = 10**18
@@ -162,14 +163,6 @@ def world(anvil_url: str, tmp_path_factory: pytest.TempPathFactory) -> ProviderW
 
 
 # --------------------------------------------------------- runtime processes
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def agentmarket_script() -> str:

@@ -19,8 +19,9 @@ from agentmarket import Market, SpendPolicy
 from agentmarket.chain import Signer, connect
 from agentmarket.contracts.token import deploy_demo_token
 from agentmarket.market import deploy_memory_protocol
+from agentmarket.serving import free_port
 
-from .provider import TestProvider, free_port
+from .provider import TestProvider
 
 UNIT = 10**18
 # anvil's dev accounts come from this public test mnemonic.

@@ -14,13 +14,9 @@ EscrowClient. Knobs make it misbehave the way the tests need: `serve` changes wh
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
-import uvicorn
 from a2a.server.agent_execution import AgentExecutor, RequestContext
 from a2a.server.apps import A2AStarletteApplication
 from a2a.server.context import ServerCallContext
@@ -54,12 +50,7 @@ from agentmarket.agent.registration import registration_file
 from agentmarket.agent.tasks import TASK_PART_KEY, TaskOrder, TaskOrderError, input_hash
 from agentmarket.contracts.escrow import JobStatus
 from agentmarket.market import Market
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from agentmarket.serving import ThreadedServer
 
 
 class Refusal(Exception):
@@ -122,8 +113,7 @@ class TestProvider:
         self.journal: dict[int, str] = {}  # job id -> A2A task id
         self.messages = 0
         self._tasks: set[asyncio.Task[None]] = set()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._served: ThreadedServer | None = None
 
     @property
     def registration_url(self) -> str:
@@ -287,20 +277,9 @@ class TestProvider:
     # ------------------------------------------------------------ the server
 
     def start(self) -> TestProvider:
-        config = uvicorn.Config(
-            self.app(), host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError(f"the test provider did not start on {self.base}")
-            time.sleep(0.02)
+        self._served = ThreadedServer(self.app(), port=self.port, lifespan="off").start()
         return self
 
     def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
+        if self._served is not None:
+            self._served.stop()

@@ -95,6 +95,7 @@ def test_subpackages_replace_prefixed_flat_modules() -> None:
         "keys.py",
         "market.py",
         "reverts.py",
+        "serving.py",
     }, sorted(flat)
     for sub in ("contracts", "index", "cli"):
         assert (PACKAGE / sub / "__init__.py").is_file()

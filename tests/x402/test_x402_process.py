@@ -22,7 +22,6 @@ from x402.schemas import PaymentPayload, PaymentRequirements
 from x402_world import (  # noqa: F401  (fixtures: serve, world)
     CAP,
     Served,
-    ThreadServer,
     X402World,
     pay,
     receipt_of,
@@ -30,6 +29,7 @@ from x402_world import (  # noqa: F401  (fixtures: serve, world)
     world,
 )
 
+from agentmarket.serving import ThreadedServer
 from agentmarket.x402 import TabPayment
 from agentmarket.x402.app import facilitator_app
 
@@ -136,7 +136,7 @@ def test_facilitator__supported_verify_settle__behind_the_sdk_client(
     world: X402World, serve: Callable[..., Served], tmp_path: Path
 ) -> None:
     provider = world.provider(tmp_path / "facilitator.db")
-    facilitator = ThreadServer(facilitator_app(provider)).start()
+    facilitator = ThreadedServer(facilitator_app(provider)).start()
     try:
         supported = httpx.get(f"{facilitator.url}/supported").json()
         (kind,) = supported["kinds"]

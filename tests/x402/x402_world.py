@@ -14,8 +14,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +21,7 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
-from agent.conftest import anvil_account, deploy_token, free_port
+from agent.conftest import anvil_account, deploy_token
 from eth_account.signers.local import LocalAccount
 from fastapi import FastAPI, Response
 from x402 import x402Client
@@ -35,6 +32,7 @@ from x402.server import x402ResourceServer
 from agentmarket import Market, SpendPolicy
 from agentmarket.chain import Signer, connect
 from agentmarket.market import deploy_memory_protocol
+from agentmarket.serving import ThreadedServer
 from agentmarket.x402 import TabsPayer, TabsProvider, TabTerms, VoucherStore, payment_client
 from agentmarket.x402.app import charge, install, resource_server, route
 from agentmarket.x402.wire import Receipt
@@ -127,31 +125,6 @@ class Served:
     calls: list[str] = field(default_factory=list)  # what the handlers served
 
 
-class ThreadServer:
-    def __init__(self, app: FastAPI) -> None:
-        self.port = free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> ThreadServer:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise AssertionError("uvicorn did not start")
-            time.sleep(0.02)
-        return self
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-
 def counting_app(
     provider: TabsProvider, calls: list[str], server: x402ResourceServer | None = None
 ) -> FastAPI:
@@ -178,7 +151,7 @@ def counting_app(
 @pytest.fixture
 def serve(world: X402World, tmp_path: Path) -> Iterator[Callable[..., Served]]:
     """`serve(store=..., app=...)`: a paid API in a uvicorn thread, stopped after the test."""
-    running: list[ThreadServer] = []
+    running: list[ThreadedServer] = []
 
     def start(
         store: Path | None = None, facilitator_url: str | None = None, **options: Any
@@ -189,7 +162,7 @@ def serve(world: X402World, tmp_path: Path) -> Iterator[Callable[..., Served]]:
         if facilitator_url is not None:
             remote = HTTPFacilitatorClient(FacilitatorConfig(url=facilitator_url))
             resources = resource_server(provider, remote)
-        server = ThreadServer(counting_app(provider, calls, resources)).start()
+        server = ThreadedServer(counting_app(provider, calls, resources)).start()
         running.append(server)
         return Served(server.url, provider, calls)
 

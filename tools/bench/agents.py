@@ -27,7 +27,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -46,6 +45,7 @@ from agentmarket.agent.client import ClientAgent
 from agentmarket.chain import Signer, connect
 from agentmarket.contracts.token import deploy_demo_token
 from agentmarket.market import deploy_memory_protocol
+from agentmarket.serving import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / "benchmarks" / "agents.json"
@@ -55,12 +55,6 @@ UNIT = 10**18
 PRICE = UNIT
 TAG = "uppercase"
 KEY_ENV = "AGENTMARKET_BENCH_PROVIDER_KEY"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _funded(governance: Signer) -> LocalAccount:
@@ -79,7 +73,7 @@ def _token(market: Market, holders: list[str]) -> str:
 def _serve(
     rpc: str, deployment: Path, provider_id: int, key: LocalAccount, home: Path, slots: int
 ) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, **{KEY_ENV: "0x" + bytes(key.key).hex()})
     script = Path(sys.executable).parent / "agentmarket"
     args = [

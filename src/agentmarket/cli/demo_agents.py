@@ -11,7 +11,6 @@ a second job, and a new runtime on the same journal finishes it: delivered once,
 
 from __future__ import annotations
 
-import socket
 import tempfile
 import threading
 import time
@@ -20,7 +19,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 from eth_account.signers.local import LocalAccount
 
 from agentmarket.agent.client import ClientAgent
@@ -30,6 +28,7 @@ from agentmarket.agent.results import ResultStore
 from agentmarket.agent.server import build_app
 from agentmarket.index.indexer import Indexer
 from agentmarket.market import Market
+from agentmarket.serving import ThreadedServer, free_port
 
 TAG = "count-words"
 
@@ -39,34 +38,14 @@ async def count_words(text: str) -> str:
     return str(len(text.split()))
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class ServedRuntime:
-    """A provider runtime served by uvicorn in a background thread."""
+class ServedRuntime(ThreadedServer):
+    """The wordsmith provider runtime, served by uvicorn in a background thread."""
 
     def __init__(self, runtime: ProviderRuntime, port: int) -> None:
-        app = build_app(runtime, name="wordsmith", tag_names=[TAG], grace=0.2)
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+        super().__init__(
+            build_app(runtime, name="wordsmith", tag_names=[TAG], grace=0.2), port=port
+        )
         self.runtime = runtime
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def start(self, timeout: float = 10.0) -> ServedRuntime:
-        self.thread.start()
-        deadline = time.monotonic() + timeout
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the provider runtime did not start")
-            time.sleep(0.02)
-        return self
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
 
 
 def _gated(handler: Handler, gate: threading.Event) -> Handler:
@@ -104,7 +83,7 @@ def agents_scene(
     `publish(url)` points the provider's agent URI at the runtime's registration file."""
     provider_id, provider_key = provider
     client_id, client_key = client
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     home = Path(tempfile.mkdtemp(prefix="agentmarket-demo-"))
     gate = threading.Event()
