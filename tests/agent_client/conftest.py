@@ -105,13 +105,18 @@ ProviderFactory = Callable[..., TestProvider]
 
 @pytest.fixture
 def start_provider(world: World) -> Iterator[ProviderFactory]:
-    """`start_provider(tag, price, handler=str.upper, **knobs)`: register a provider
-    agent whose URI is its server's registration file, give it an operator and a
-    listing of `tag` at `price`, and start its A2A server (stopped after the test)."""
+    """`start_provider(tag, price, handler=str.upper, delivery_time=3600, **knobs)`:
+    register a provider agent whose URI is its server's registration file, give it
+    an operator and a listing of `tag` at `price`, and start its A2A server (stopped
+    after the test)."""
     started: list[TestProvider] = []
 
     def start(
-        tag: str, price: int, handler: Callable[[str], str] = str.upper, **knobs: Any
+        tag: str,
+        price: int,
+        handler: Callable[[str], str] = str.upper,
+        delivery_time: int = 3600,
+        **knobs: Any,
     ) -> TestProvider:
         market = world.market
         port = free_port()
@@ -119,7 +124,9 @@ def start_provider(world: World) -> Iterator[ProviderFactory]:
         agent_id = market.registry.register(owner, f"http://127.0.0.1:{port}/registration.json")
         operator = world.fresh_key()
         market.registry.set_operator(owner, agent_id, operator)
-        market.listings.create(market.signer_for(operator), agent_id, tag, world.token, price, 3600)
+        market.listings.create(
+            market.signer_for(operator), agent_id, tag, world.token, price, delivery_time
+        )
         provider = TestProvider(
             market, agent_id, operator, port, handler, tag_names=(tag,), **knobs
         ).start()

@@ -8,7 +8,8 @@ whose message starts "agentmarket: ". A task it takes is accepted on-chain, work
 `handler`, stored under keccak256 of the result and delivered through the project's
 EscrowClient. Knobs make it misbehave the way the tests need: `serve` changes what
 `/results/` returns (None: 404), `lie` edits the registration file it serves,
-`checks_as` makes it believe it is another agent (so it refuses the job).
+`checks_as` makes it believe it is another agent (so it refuses the job), and
+`delivers=False` accepts a job and never delivers it.
 """
 
 from __future__ import annotations
@@ -98,6 +99,7 @@ class TestProvider:
         serve: Callable[[bytes], bytes | None] | None = None,
         lie: Callable[[dict[str, Any]], None] | None = None,
         checks_as: int | None = None,
+        delivers: bool = True,
     ) -> None:
         self.market = market
         self.agent_id = agent_id
@@ -109,6 +111,7 @@ class TestProvider:
         self.serve = serve
         self.lie = lie
         self.me = checks_as if checks_as is not None else agent_id
+        self.delivers = delivers  # False: accept the job, then never deliver
         self.results: dict[bytes, bytes] = {}
         self.journal: dict[int, str] = {}  # job id -> A2A task id
         self.messages = 0
@@ -244,9 +247,12 @@ class TestProvider:
         def on_chain() -> None:
             if self.market.escrow.job(job_id).status == JobStatus.REQUESTED:
                 self.market.escrow.accept(self.signer, job_id)
-            self.market.escrow.deliver(self.signer, job_id, digest, uri)
+            if self.delivers:
+                self.market.escrow.deliver(self.signer, job_id, digest, uri)
 
         await asyncio.to_thread(on_chain)
+        if not self.delivers:
+            return  # the task stays working and the job accepted
         done = task.model_copy(
             update={
                 "status": TaskStatus(state=TaskState.completed),
