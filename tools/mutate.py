@@ -2,8 +2,9 @@
 
     python -m tools.mutate [CONTRACT...] [--sample N] [--seed S] [--out FILE]
 
-Plants one deliberate one-line bug at a time in `contracts/<CONTRACT>.vy` and
-runs the tests that cover that contract (`COVERAGE`) against it, the protocol
+Plants one deliberate one-line bug at a time in `contracts/<CONTRACT>.vy` (or a
+module's `contracts/modules/<NAME>.vy`, `MODULES`: `job_words`, the shared word
+layouts) and runs the tests that cover it (`COVERAGE`) against it, the protocol
 machine at its `smoke` profile, stopping at the first failure
 (`pytest -x -q -p no:randomly`). Operators, all textual on one line of code
 (comments, docstrings and string literals are left alone):
@@ -14,8 +15,9 @@ machine at its `smoke` profile, stopping at the first failure
 - `const`: nudge a decimal literal by +1 or -1;
 - `bool`: swap `and` and `or`.
 
-Each candidate is compiled first (`vyper -f bytecode_runtime`): one that does
-not compile is skipped, one that compiles to the original's runtime bytecode is
+Each candidate is compiled first (`vyper -f bytecode_runtime`; a module through
+the contracts that import it): one that does not compile is skipped, one that
+compiles to the original's runtime bytecode is
 counted as equivalent (it cannot change behaviour) and not run. `--sample N`
 takes N compiling, behaviour-changing candidates per contract, drawn in an
 order shuffled by `--seed`. An unmutated run of each contract's tests comes
@@ -65,6 +67,11 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "Tabs": ("tests/tabs", "tests/assurance"),
     "ValidationRegistry": ("tests/validation",),
 }
+
+# Modules have no bytecode of their own: a mutant of one is compiled through the
+# contracts that import it, and is equivalent when all of theirs are unchanged.
+MODULES: dict[str, tuple[str, ...]] = {"job_words": ("JobEscrow", "Tabs")}
+COVERAGE["job_words"] = ("tests/escrow", "tests/tabs", "tests/assurance")
 
 # Tests that drive a separate process or chain from the built artifacts
 # (`./dev build`), not from `contracts/`: a mutant would not reach them.
@@ -241,17 +248,29 @@ def _equivalent(mutant: Mutant) -> str | None:
     return EQUIVALENT.get((mutant.contract, mutant.line, mutant.before, mutant.after))
 
 
+def source_path(name: str) -> Path:
+    """Where contract or module `name` lives."""
+    return CONTRACTS / "modules" / f"{name}.vy" if name in MODULES else CONTRACTS / f"{name}.vy"
+
+
+def compiled(name: str) -> str | None:
+    """The runtime bytecode that `name`'s source decides: its own, or for a module
+    its importers' together; None if any does not compile."""
+    codes = [runtime_bytecode(source_path(n)) for n in MODULES.get(name, (name,))]
+    return None if any(c is None for c in codes) else "|".join(c for c in codes if c)
+
+
 def restore_stale() -> None:
     """Write back any original a killed run left in `.build/mutate/`."""
     for saved in BACKUP.glob("*.vy"):
-        (CONTRACTS / saved.name).write_text(saved.read_text())
+        source_path(saved.stem).write_text(saved.read_text())
         saved.unlink()
 
 
 def mutate_contract(name: str, sample: int | None, rng: random.Random) -> dict[str, object]:
-    path = CONTRACTS / f"{name}.vy"
+    path = source_path(name)
     original = path.read_text()
-    reference = runtime_bytecode(path)
+    reference = compiled(name)
     if reference is None:
         raise SystemExit(f"{name}: the unmutated contract does not compile")
     passed, baseline = run_tests(name, None)
@@ -272,7 +291,7 @@ def mutate_contract(name: str, sample: int | None, rng: random.Random) -> dict[s
         saved.write_text(original)
         try:
             path.write_text(apply(original, mutant))
-            code = runtime_bytecode(path)
+            code = compiled(name)
             if code is None:
                 not_compiling += 1
                 continue
@@ -306,7 +325,7 @@ def mutate_contract(name: str, sample: int | None, rng: random.Random) -> dict[s
         "unmutated_seconds": round(baseline, 1),
         "survivors": [
             {
-                "file": f"contracts/{name}.vy",
+                "file": str(path.relative_to(ROOT)),
                 "line": m.line,
                 "operator": m.operator,
                 "change": m.change,

@@ -7,7 +7,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tools.mutate import CONTRACTS, EQUIVALENT, TEST_ENV, Mutant, _load_report, apply, candidates
+from tools.mutate import (
+    EQUIVALENT,
+    MODULES,
+    TEST_ENV,
+    Mutant,
+    _load_report,
+    apply,
+    candidates,
+    compiled,
+    source_path,
+)
 
 SOURCE = '''"""
 @notice a < b in a docstring is not code
@@ -78,7 +88,14 @@ def test_equivalent__every_entry_is_a_candidate_of_todays_contract() -> None:
     # an entry whose line moved or changed no longer explains anything: the
     # survivor must be read again and the entry moved with it
     for contract, line, before, after in EQUIVALENT:
-        pool = candidates(contract, (CONTRACTS / f"{contract}.vy").read_text())
+        pool = candidates(contract, source_path(contract).read_text())
         assert any((m.line, m.before, m.after) == (line, before, after) for m in pool), (
             f"{contract}:{line} {before!r} -> {after!r} is not a candidate any more"
         )
+
+
+def test_modules__found_in_modules_and_compiled_through_their_importers() -> None:
+    assert source_path("job_words").parts[-2:] == ("modules", "job_words.vy")
+    assert source_path("Tabs").parts[-2:] == ("contracts", "Tabs.vy")
+    code = compiled("job_words")
+    assert code is not None and code.count("|") == len(MODULES["job_words"]) - 1
