@@ -105,6 +105,20 @@ EQUIVALENT: dict[tuple[str, int, str, str], str] = {
         "cost: uint256 = 1",
     ): "a dead initial value (Vyper 0.4 declares a variable before a tuple assignment):"
     " the next statement overwrites it",
+    (
+        "job_words",
+        74,
+        "DELIVERY_MASK: constant(uint256) = 2**32 - 1",
+        "DELIVERY_MASK: constant(uint256) = 2**31 - 1",
+    ): "the bit lost, 31, is never set: a delivery time is at most MAX_DELIVERY_TIME"
+    " (365 days, below 2**25) when the escrow writes it",
+    (
+        "job_words",
+        95,
+        "WINDOW_MASK: constant(uint256) = 2**32 - 1",
+        "WINDOW_MASK: constant(uint256) = 2**31 - 1",
+    ): "the bit lost, 31, is never set: every window is at most the governor's MAX_WINDOW"
+    " (90 days, below 2**23), and only the governor writes configs",
 }
 
 CMP = {"<": "<=", "<=": "<", ">": ">=", ">=": ">", "==": "!=", "!=": "=="}
