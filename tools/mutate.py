@@ -119,6 +119,29 @@ EQUIVALENT: dict[tuple[str, int, str, str], str] = {
         "WINDOW_MASK: constant(uint256) = 2**31 - 1",
     ): "the bit lost, 31, is never set: every window is at most the governor's MAX_WINDOW"
     " (90 days, below 2**23), and only the governor writes configs",
+    (
+        "ServiceListings",
+        373,
+        "self._meta[listing_id] = self._pack_meta(meta & MASK_128, version, STATE_CLOSED, 0, 0)"
+        " | (",
+        "self._meta[listing_id] = self._pack_meta(meta & MASK_128, version, STATE_CLOSED, 0, 1)"
+        " | (",
+    ): "a closed listing's provider position: closing is final, and positions are read only"
+    " for an open listing (edits, and removal from the active arrays)",
+    (
+        "ServiceListings",
+        594,
+        "self._active_by_tag[tag][last - 1] = 0",
+        "self._active_by_tag[tag][last + 1] = 0",
+    ): "clearing the freed tail slot is housekeeping: the arrays are read below their count only,"
+    " and the next listing activated writes that slot first (only gas differs)",
+    (
+        "ServiceListings",
+        594,
+        "self._active_by_tag[tag][last - 1] = 0",
+        "self._active_by_tag[tag][last - 0] = 0",
+    ): "clearing the freed tail slot is housekeeping: the arrays are read below their count only,"
+    " and the next listing activated writes that slot first (only gas differs)",
 }
 
 CMP = {"<": "<=", "<=": "<", ">": ">=", ">=": ">", "==": "!=", "!=": "=="}

@@ -11,7 +11,16 @@ from __future__ import annotations
 
 import boa
 
-from .helpers import ACCEPT_WINDOW, COMPLETED, FEE_BPS, PRICE, REQUESTED, RESULT, now
+from .helpers import (
+    ACCEPT_WINDOW,
+    COMPLETED,
+    FEE_BPS,
+    PRICE,
+    REQUESTED,
+    RESULT,
+    now,
+    storage_slot,
+)
 
 TOP_ID = 2**64 - 1
 
@@ -59,3 +68,38 @@ def test_spent__a_window_opened_past_2_63__keeps_its_start_and_the_cap(
     with boa.reverts("escrow: over period cap"):
         hire(lid)
     assert escrow.spent(world.client_id, world.token.address) == (start, 20 * PRICE)
+
+
+def test_nonce_used__nonces_past_the_first_bitmap_word__each_its_own_bit(world):
+    # 256 nonces share a bitmap word: the view must pick word nonce >> 8 and
+    # bit nonce & 255, so nonces far apart never answer for each other
+    used = [255, 256, 263, 2**64 + 7, 2**256 - 1]
+    with boa.env.prank(world.other_principal):
+        for nonce in used:
+            world.offers.cancel_offer_nonce(world.provider_id, nonce)
+    for nonce in used:
+        assert world.offers.nonce_used(world.provider_id, nonce), nonce
+    for nonce in (0, 7, 254, 257, 519, 2**64 + 6, 2**256 - 2):
+        assert not world.offers.nonce_used(world.provider_id, nonce), nonce
+
+
+def test_update_listing__version_at_its_32_bit_top__one_more_edit_then_refused(
+    world, create_listing
+):
+    # a listing's version is 32 bits of its meta word (from bit 128); plant it
+    # two edits below the top instead of editing four billion times
+    lid = create_listing()
+    slot = storage_slot(world.listings, "_meta", lid)
+    meta = boa.env.evm.get_storage(world.listings.address, slot)
+    top = 2**32 - 1
+    planted = (meta & ~(top << 128)) | ((top - 1) << 128)
+    boa.env.evm.set_storage(world.listings.address, slot, planted)
+    assert world.listings.hire_info(lid).version == top - 1
+
+    with boa.env.prank(world.provider_op):
+        world.listings.update_listing(lid, world.token.address, 2 * PRICE, 5, b"\x33" * 32, "u")
+        assert world.listings.hire_info(lid).version == top
+        with boa.reverts("listings: too many edits"):
+            world.listings.update_listing(lid, world.token.address, PRICE, 5, b"\x33" * 32, "u")
+    info = world.listings.hire_info(lid)
+    assert (info.version, info.price) == (top, 2 * PRICE)
