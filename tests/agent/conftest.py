@@ -28,7 +28,6 @@ from a2a.client import ClientConfig, ClientFactory
 from a2a.types import DataPart, Message, Part, Role, Task, TaskQueryParams, TextPart
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
-from web3 import Web3
 
 from agentmarket import JobStatus, Market, SpendPolicy
 from agentmarket.agent.tasks import TASK_PART_KEY, sign_task
@@ -55,7 +54,7 @@ def anvil_account(index: int) -> LocalAccount:
     return account
 
 
-def deploy_token(w3: Web3, owner: Signer, holders: Sequence[str]) -> str:
+def deploy_token(owner: Signer, holders: Sequence[str]) -> str:
     """The demo ERC-20, 10,000 tokens minted to each holder."""
     return deploy_demo_token(owner, holders, 10_000 * UNIT, name="Test USD", symbol="TUSD").address
 
@@ -134,7 +133,7 @@ def world(anvil_url: str, tmp_path_factory: pytest.TempPathFactory) -> ProviderW
     deployment = record.save(tmp / "deployments")
     market = Market.connect(anvil_url, deployment, account=keys["governance"])
     holders = [keys["client_principal"].address]
-    token = deploy_token(w3, market.signer, holders)
+    token = deploy_token(market.signer, holders)
     market.escrow.set_token(market.signer, token, True, 10**18)
 
     client = market.signer_for(keys["client_principal"])

@@ -11,13 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from client.conftest import deploy_token
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
-from web3 import Web3
 
 from agentmarket import Market, SpendPolicy
 from agentmarket.chain import Signer, connect
-from agentmarket.contracts.token import deploy_demo_token
 from agentmarket.market import deploy_memory_protocol
 from agentmarket.serving import free_port
 
@@ -61,11 +60,6 @@ class World:
         return key
 
 
-def deploy_token(w3: Web3, owner: Signer, holders: list[str]) -> str:
-    """The demo ERC-20, 1,000 tokens minted to each holder."""
-    return deploy_demo_token(owner, holders, 1_000 * UNIT, name="Test USD", symbol="TUSD").address
-
-
 @pytest.fixture(scope="module")
 def world(anvil_url: str, tmp_path_factory: pytest.TempPathFactory) -> World:
     w3 = connect(anvil_url)
@@ -77,7 +71,7 @@ def world(anvil_url: str, tmp_path_factory: pytest.TempPathFactory) -> World:
     client_operator: LocalAccount = Account.create()
     governance.send({"to": client_operator.address, "value": 10**18})
     market = Market.connect(anvil_url, record, account=client_operator)
-    token = deploy_token(w3, governance, [client_principal.address])
+    token = deploy_token(governance, [client_principal.address])
     market.escrow.set_token(governance, token, True, 10**18)
 
     principal = market.signer_for(client_principal)

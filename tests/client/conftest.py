@@ -92,7 +92,7 @@ def _invoke(env: dict[str, str], *args: str, signer: str | None = None, **kw: An
     return Run(result)
 
 
-def deploy_token(w3: Web3, owner: Signer, holders: list[str]) -> str:
+def deploy_token(owner: Signer, holders: list[str]) -> str:
     """Deploy the demo ERC-20 and mint 1,000 tokens to each holder."""
     return deploy_demo_token(owner, holders, 1_000 * UNIT, name="Test USD", symbol="TUSD").address
 
@@ -136,7 +136,6 @@ def world(tmp_path: Path) -> Iterator[World]:
     path = Path(deployed["path"])
     env["AGENTMARKET_DEPLOYMENT"] = str(path)
     token = deploy_token(
-        w3,
         governance,
         [accounts["client_principal"].address, accounts["provider_principal"].address],
     )

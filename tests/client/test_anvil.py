@@ -56,7 +56,7 @@ def test_anvil__deploy_and_one_job_life_through_the_cli(anvil_url: str, tmp_path
     principals = [
         Account.from_key(ANVIL_KEYS[r]).address for r in ("client_principal", "provider_principal")
     ]
-    token = deploy_token(w3, governance, principals)
+    token = deploy_token(governance, principals)
     EscrowClient(w3, deployed["contracts"]["JobEscrow"]["address"]).set_token(
         governance, token, True, 10**18
     )

@@ -146,7 +146,7 @@ def test_readme_client_example__runs_as_written_against_anvil(
     market = Market.connect(anvil_url, account=key["governance"])  # finds chain-<id>.json
     assert market.deployment == record
     token = deploy_token(
-        w3, market.signer, [key["client_principal"].address, key["provider_principal"].address]
+        market.signer, [key["client_principal"].address, key["provider_principal"].address]
     )
     market.escrow.set_token(market.signer, token, True, 10**18)
 

@@ -84,7 +84,7 @@ def test_ts_package__whole_flow_over_anvil__matches_the_chain(
     assert Path(record["path"]).name == f"chain-{w3.eth.chain_id}.json"
     contracts = {name: c["address"] for name, c in record["contracts"].items()}
     governance = Signer(w3, deployer)
-    token = deploy_token(w3, governance, [client_p.address])
+    token = deploy_token(governance, [client_p.address])
     escrow = EscrowClient(w3, contracts["JobEscrow"])
     escrow.set_token(governance, token, True, UNIT)
 

@@ -96,7 +96,7 @@ def world(anvil_url: str, tmp_path_factory: pytest.TempPathFactory) -> X402World
     record = deploy_memory_protocol(Signer(w3, keys["governance"]))
     deployment = record.save(tmp / "deployments")
     market = Market.connect(anvil_url, deployment, account=keys["governance"])
-    token = deploy_token(w3, market.signer, [keys["client_principal"].address])
+    token = deploy_token(market.signer, [keys["client_principal"].address])
     market.escrow.set_token(market.signer, token, True, 10**18)
 
     client = market.signer_for(keys["client_principal"])
