@@ -23,7 +23,7 @@ try:  # `tests` importable (rootdir on sys.path, or tests/ made a package)
 except ModuleNotFoundError:  # pytest's rootdir conftest, imported as `conftest`
     from conftest import load  # type: ignore[no-redef]
 
-from escrow.helpers import register_as
+from escrow.helpers import CLIENT_AGENT_ID, PROVIDER_AGENT_ID, register_as
 
 from .helpers import CHOICES
 
@@ -165,8 +165,8 @@ def parties(registry: Any, client_principal: str, provider_principal: str) -> tu
     ids at and near the top of their 64-bit field (a job id packs both side
     by side); agents registered later get small ids."""
     return (
-        register_as(registry, client_principal, 2**64 - 3, keep_counter=True),
-        register_as(registry, provider_principal, 2**64 - 1, keep_counter=True),
+        register_as(registry, client_principal, CLIENT_AGENT_ID, keep_counter=True),
+        register_as(registry, provider_principal, PROVIDER_AGENT_ID, keep_counter=True),
     )
 
 

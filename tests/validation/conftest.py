@@ -10,7 +10,7 @@ from typing import Any
 
 import boa
 import pytest
-from escrow.helpers import register_as
+from escrow.helpers import PROVIDER_AGENT_ID, SIBLING_AGENT_ID, register_as
 from eth_account.signers.local import LocalAccount
 
 from agentmarket.contracts.registry import sign_wallet_proof
@@ -60,13 +60,13 @@ def validation(registry: Any, escrow: str, deployer: str) -> Any:
 def agent(registry: Any, principal: str) -> int:
     """An agent owned by `principal`, at the top of the id field (2**64 - 1:
     an entry packs it in bits 0-63); agents registered later get small ids."""
-    return register_as(registry, principal, 2**64 - 1, keep_counter=True)
+    return register_as(registry, principal, PROVIDER_AGENT_ID, keep_counter=True)
 
 
 @pytest.fixture(scope="module")
 def other_agent(registry: Any, other_principal: str) -> int:
     """An agent owned by `other_principal`, odd with the field's top bit set."""
-    return register_as(registry, other_principal, 2**63 + 1, keep_counter=True)
+    return register_as(registry, other_principal, SIBLING_AGENT_ID, keep_counter=True)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import boa
 from conftest import load
-from escrow.helpers import register_as
+from escrow.helpers import PROVIDER_AGENT_ID, SIBLING_AGENT_ID, register_as
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from hypothesis import settings
@@ -45,7 +45,7 @@ class ValidationMachine(RuleBasedStateMachine):
         self.v = load("ValidationRegistry", self.registry.address, self.verdict_source.address)
         self.agents = []
         # the top id and an odd one with the field's top bit (issue 21)
-        for owner, agent_id in zip(self.owners, (2**64 - 1, 2**63 + 1), strict=True):
+        for owner, agent_id in zip(self.owners, (PROVIDER_AGENT_ID, SIBLING_AGENT_ID), strict=True):
             self.agents.append(register_as(self.registry, owner, agent_id))
         self.model = Model()
         self.hashes: list[bytes] = []
