@@ -81,8 +81,8 @@ def test_guardian_pauses_creation_only(world, create_listing, attacker):
 
 def test_create__odd_provider_id__round_trips(world, create_listing):
     # The provider id is packed at bits 160-223 of a listing's core word; an
-    # odd id (every test's default provider is even) shows a mask narrowed by
-    # its low bit.
+    # odd id shows a mask narrowed by its low bit (the sibling, 2**63 + 1, also
+    # sets the field's top bit).
     assert world.sibling_id % 2 == 1
     listing_id = create_listing(provider_id=world.sibling_id, sender=world.principal)
     assert world.listings.listing(listing_id).provider_id == world.sibling_id
@@ -94,8 +94,9 @@ def test_create__odd_provider_id__round_trips(world, create_listing):
 
 
 def test_create__provider_id_bounds(world):
-    # 2**64 - 1 (every bit of the field set) passes the width check and is
-    # refused only as an unknown agent; 2**64 does not fit.
+    # 2**64 - 1 (every bit of the field set; the world's provider) passes the
+    # width check and is refused only because the caller does not act for it;
+    # 2**64 does not fit.
     args = (TAG, world.token.address, PRICE, DELIVERY_TIME, TERMS, "ipfs://terms")
     with boa.env.prank(world.principal), boa.reverts("listings: bad provider"):
         world.listings.create_listing(2**64, *args)
