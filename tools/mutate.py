@@ -66,12 +66,12 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "ServiceListings": ("tests/escrow", "tests/assurance"),
     "Tabs": ("tests/tabs", "tests/assurance"),
     "ValidationRegistry": ("tests/validation",),
+    "job_words": ("tests/escrow", "tests/tabs", "tests/assurance"),
 }
 
 # Modules have no bytecode of their own: a mutant of one is compiled through the
 # contracts that import it, and is equivalent when all of theirs are unchanged.
 MODULES: dict[str, tuple[str, ...]] = {"job_words": ("JobEscrow", "Tabs")}
-COVERAGE["job_words"] = ("tests/escrow", "tests/tabs", "tests/assurance")
 
 # Tests that drive a separate process or chain from the built artifacts
 # (`./dev build`), not from `contracts/`: a mutant would not reach them.
@@ -88,6 +88,10 @@ TEST_ENV = {
 # changes the line drops the match, and the survivor is reported as
 # unexplained until someone reads it again. The kill rate that matters is over
 # the rest (`behaviour_kill_rate`).
+_FREED_TAIL = (
+    "clearing the freed tail slot is housekeeping: the arrays are read below their count only,"
+    " and the next listing activated writes that slot first (only gas differs)"
+)
 EQUIVALENT: dict[tuple[str, int, str, str], str] = {
     (
         "Tabs",
@@ -133,15 +137,13 @@ EQUIVALENT: dict[tuple[str, int, str, str], str] = {
         594,
         "self._active_by_tag[tag][last - 1] = 0",
         "self._active_by_tag[tag][last + 1] = 0",
-    ): "clearing the freed tail slot is housekeeping: the arrays are read below their count only,"
-    " and the next listing activated writes that slot first (only gas differs)",
+    ): _FREED_TAIL,
     (
         "ServiceListings",
         594,
         "self._active_by_tag[tag][last - 1] = 0",
         "self._active_by_tag[tag][last - 0] = 0",
-    ): "clearing the freed tail slot is housekeeping: the arrays are read below their count only,"
-    " and the next listing activated writes that slot first (only gas differs)",
+    ): _FREED_TAIL,
 }
 
 CMP = {"<": "<=", "<=": "<", ">": ">=", ">=": ">", "==": "!=", "!=": "=="}
