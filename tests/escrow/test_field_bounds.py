@@ -4,7 +4,8 @@ the registry and the chain can produce, and keeps each in full.
 The world's agents already sit at the top of the id field (the provider is
 2**64 - 1, the client 2**64 - 3, both odd); these tests take the other side
 of each bound: the top id as the *client*, and a spending window opened at a
-time that needs all 64 bits of its field.
+time that needs all 64 bits of its field. Beside the escrow: the OfferBook's
+nonce bitmap past its first word, and a listing's version at its 32-bit top.
 """
 
 from __future__ import annotations
