@@ -16,6 +16,7 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
 from agentmarket import Market, SpendPolicy
+from agentmarket.agent.client import ClientAgent
 from agentmarket.chain import Signer, connect
 from agentmarket.market import deploy_memory_protocol
 from agentmarket.serving import free_port
@@ -58,6 +59,13 @@ class World:
         key: LocalAccount = Account.create()
         self.governance.send({"to": key.address, "value": 10**18})
         return key
+
+
+def client_agent(world: World, tmp_path: Path, **options: Any) -> ClientAgent:
+    """The client agent of `world`, with its own index under `tmp_path`, polling
+    every 0.05 s; `options` go to ClientAgent (e.g. `evidence_publisher`)."""
+    index = world.market.index(f"sqlite:///{tmp_path / 'index.db'}", progress=False)
+    return ClientAgent(world.market, world.client_id, index=index, poll_interval=0.05, **options)
 
 
 @pytest.fixture(scope="module")

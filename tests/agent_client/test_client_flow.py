@@ -28,17 +28,12 @@ from agentmarket.agent.client import (
 from agentmarket.agent.tasks import task_typed_data
 from agentmarket.contracts.disputes import DisputeStatus
 
-from .conftest import UNIT, ProviderFactory, World
+from .conftest import UNIT, ProviderFactory, World, client_agent
 
 pytestmark = pytest.mark.integration
 
 FEE_BPS = 100  # the deployment's protocol fee: 1% of what the provider earns
 BOND_BPS = 1_000  # a dispute bond: 10% of the amount
-
-
-def client_agent(world: World, tmp_path: Path) -> ClientAgent:
-    index = world.market.index(f"sqlite:///{tmp_path / 'index.db'}", progress=False)
-    return ClientAgent(world.market, world.client_id, index=index, poll_interval=0.05)
 
 
 def keccak(data: bytes) -> bytes:

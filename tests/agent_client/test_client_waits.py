@@ -16,20 +16,14 @@ import pytest
 from agentmarket import JobStatus, Offer
 from agentmarket.agent.client import (
     EVIDENCE_KIND,
-    ClientAgent,
     DeliveryTimeoutError,
     ProviderFailedError,
     ProviderRefusedError,
 )
 
-from .conftest import UNIT, ProviderFactory, World
+from .conftest import UNIT, ProviderFactory, World, client_agent
 
 pytestmark = pytest.mark.integration
-
-
-def client_agent(world: World, tmp_path: Path, **options: Any) -> ClientAgent:
-    index = world.market.index(f"sqlite:///{tmp_path / 'index.db'}", progress=False)
-    return ClientAgent(world.market, world.client_id, index=index, poll_interval=0.05, **options)
 
 
 def test_hire__provider_never_delivers__wait_times_out_with_the_job_left_open(
